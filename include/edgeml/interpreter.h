@@ -1,0 +1,97 @@
+// Runs a Model. The flow follows LiteRT's:
+//
+//   std::unique_ptr<edgeml::Model> model;
+//   EDGEML_RETURN_IF_ERROR(edgeml::Model::FromFile("m.tflite", &model));
+//   edgeml::BuiltinOpResolver resolver;
+//   std::unique_ptr<edgeml::Interpreter> interp;
+//   EDGEML_RETURN_IF_ERROR(edgeml::Interpreter::Create(*model, resolver, {}, &interp));
+//   EDGEML_RETURN_IF_ERROR(interp->AllocateTensors());
+//   memcpy(interp->input(0)->data, ..., interp->input(0)->bytes);
+//   EDGEML_RETURN_IF_ERROR(interp->Invoke());
+//   read interp->output(0)->data
+//
+// Create() resolves every op (an unsupported op or version fails there, named
+// in the message). AllocateTensors() runs every op's prepare, plans the arena
+// and must precede Invoke(); ResizeInput() requires it again. Invoke()
+// allocates nothing.
+//
+// Threading: one Interpreter is used by one thread at a time. Several
+// interpreters may share one Model and one OpResolver concurrently.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "edgeml/model.h"
+#include "edgeml/op_resolver.h"
+#include "edgeml/status.h"
+#include "edgeml/tensor.h"
+
+namespace edgeml {
+
+namespace internal {
+class Subgraph;
+}
+
+struct InterpreterOptions {
+  int num_threads = 1;  // threads an op may use inside Invoke()
+};
+
+struct SignatureInfo {
+  std::string key;
+  int subgraph_index = 0;
+  std::vector<std::pair<std::string, int>> inputs;   // name -> tensor index
+  std::vector<std::pair<std::string, int>> outputs;  // name -> tensor index
+};
+
+struct NodeInfo {
+  std::string op_name;  // builtin name or custom code
+  int version = 1;
+  std::vector<int> inputs;  // tensor indices, -1 for an omitted optional input
+  std::vector<int> outputs;
+  bool folded = false;  // computed once at prepare; skipped by Invoke()
+};
+
+class Interpreter {
+ public:
+  static Status Create(const Model& model, const OpResolver& resolver,
+                       const InterpreterOptions& options, std::unique_ptr<Interpreter>* out);
+  ~Interpreter();
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
+  // Primary subgraph (index 0) inputs and outputs, as tensor indices.
+  const std::vector<int>& inputs() const;
+  const std::vector<int>& outputs() const;
+  size_t tensors_size() const;
+
+  Tensor* tensor(int tensor_index);  // nullptr if out of range
+  Tensor* input(int i);              // i-th input; nullptr if out of range
+  Tensor* output(int i);
+  // Position of the input/output with that tensor name, or -1.
+  int FindInput(const std::string& name) const;
+  int FindOutput(const std::string& name) const;
+
+  // Changes the shape of input i; AllocateTensors() must run again.
+  Status ResizeInput(int i, const Shape& shape);
+  Status AllocateTensors();
+  Status Invoke();
+
+  size_t nodes_size() const;
+  NodeInfo node(int node_index) const;
+  // Bytes of the planned arena (intermediates, inputs, outputs, scratch) and
+  // of tensors computed at prepare (folded constants, e.g. dequantized weights).
+  size_t arena_bytes() const;
+  size_t persistent_bytes() const;
+
+  std::vector<SignatureInfo> signatures() const;
+
+ private:
+  Interpreter() = default;
+  const Model* model_ = nullptr;
+  std::vector<std::unique_ptr<internal::Subgraph>> subgraphs_;
+};
+
+}  // namespace edgeml

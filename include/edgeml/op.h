@@ -1,0 +1,111 @@
+// Writing an op: the interface every builtin and custom op implements.
+//
+// An op has two functions. `prepare` runs in AllocateTensors(): it checks
+// every input (count, type, rank, sizes, axes), sets the output shapes,
+// requests scratch memory and precomputes whatever eval needs (packed
+// weights, multipliers) into a per-node OpState. `eval` runs in Invoke() and
+// only computes; it must not allocate. Both report problems through the
+// context's error functions, which name the op, the node and the value.
+//
+// Threading: prepare and eval of one interpreter run on the thread that
+// called AllocateTensors()/Invoke(); an op must not keep global mutable state.
+#pragma once
+
+#include <cstdarg>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "edgeml/status.h"
+#include "edgeml/tensor.h"
+
+namespace edgeml {
+
+class OpContext;
+
+// Per-node data an op builds at prepare and uses at eval. Owned by the node.
+struct OpState {
+  virtual ~OpState() = default;
+};
+
+struct OpRegistration {
+  const char* name = "";  // builtin name ("CONV_2D") or custom code
+  int min_version = 1;    // op versions this implementation understands
+  int max_version = 1;
+  Status (*prepare)(OpContext& ctx) = nullptr;
+  Status (*eval)(OpContext& ctx) = nullptr;
+};
+
+namespace internal {
+class Subgraph;
+}
+
+class OpContext {
+ public:
+  const char* op_name() const;
+  int node_index() const { return node_; }
+  int version() const;
+
+  int num_inputs() const;
+  int num_outputs() const;
+  // False when input i is absent: past the end or given as -1 (optional).
+  bool has_input(int i) const;
+  // Tensor of input/output i. Precondition: has_input(i) / i < num_outputs().
+  Tensor& input(int i);
+  Tensor& output(int i);
+  // Index of input/output i in the subgraph's tensor list (-1 if absent).
+  int input_tensor_index(int i) const;
+  int output_tensor_index(int i) const;
+
+  // Raw options: the builtin options table of the node (nullptr if none) and
+  // its union tag; custom options bytes (MediaPipe keeps C structs there).
+  const void* builtin_options() const;
+  uint8_t builtin_options_type() const;
+  const uint8_t* custom_options(size_t* size) const;
+
+  // Per-node state, kept from prepare to eval and across invokes.
+  void set_state(std::unique_ptr<OpState> state);
+  template <typename T>
+  T* state() const {
+    return static_cast<T*>(state_ptr());
+  }
+
+  // --- prepare only ---------------------------------------------------
+  // Sets the shape of output i (checked for overflow of the byte size).
+  Status SetOutputShape(int i, const Shape& shape);
+  // Gives output i storage owned by the interpreter right now, so that the op
+  // can compute it at prepare (constant folding). Call after SetOutputShape.
+  // Later ops see the tensor as constant.
+  Status AllocatePersistentOutput(int i);
+  // Declares that every output was computed at prepare: Invoke() skips eval.
+  void MarkFolded();
+  // Scratch memory valid only during this node's eval, planned in the arena.
+  Status RequestScratch(size_t bytes, int* scratch_id);
+
+  // --- eval only --------------------------------------------------------
+  void* scratch(int scratch_id);
+
+  int num_threads() const;
+
+  // Error statuses whose message starts with "OP_NAME (node N): ".
+  Status Error(StatusCode code, const char* format, ...) __attribute__((format(printf, 3, 4)));
+  Status InvalidModel(const char* format, ...) __attribute__((format(printf, 2, 3)));
+  Status Unsupported(const char* format, ...) __attribute__((format(printf, 2, 3)));
+
+  // Describes tensor t for messages: "tensor 12 'conv1/weights'".
+  std::string Describe(const Tensor& t) const;
+
+  // edgeml-internal: the graph this node belongs to (opaque to custom ops).
+  internal::Subgraph* subgraph() const { return graph_; }
+
+ private:
+  friend class internal::Subgraph;
+  OpContext(internal::Subgraph* graph, int node) : graph_(graph), node_(node) {}
+  void* state_ptr() const;
+  Status VError(StatusCode code, const char* format, va_list args);
+
+  internal::Subgraph* graph_;
+  int node_;
+};
+
+}  // namespace edgeml

@@ -1,0 +1,82 @@
+#include "edgeml/types.h"
+
+#include <limits>
+
+namespace edgeml {
+
+std::string DataTypeName(DataType type) {
+  switch (type) {
+    case DataType::kFloat32: return "FLOAT32";
+    case DataType::kFloat16: return "FLOAT16";
+    case DataType::kInt32: return "INT32";
+    case DataType::kUInt8: return "UINT8";
+    case DataType::kInt64: return "INT64";
+    case DataType::kString: return "STRING";
+    case DataType::kBool: return "BOOL";
+    case DataType::kInt16: return "INT16";
+    case DataType::kComplex64: return "COMPLEX64";
+    case DataType::kInt8: return "INT8";
+    case DataType::kFloat64: return "FLOAT64";
+    case DataType::kComplex128: return "COMPLEX128";
+    case DataType::kUInt64: return "UINT64";
+    case DataType::kResource: return "RESOURCE";
+    case DataType::kVariant: return "VARIANT";
+    case DataType::kUInt32: return "UINT32";
+    case DataType::kUInt16: return "UINT16";
+    case DataType::kInt4: return "INT4";
+    case DataType::kBFloat16: return "BFLOAT16";
+  }
+  return "UNKNOWN(" + std::to_string(static_cast<int>(type)) + ")";
+}
+
+size_t DataTypeSize(DataType type) {
+  switch (type) {
+    case DataType::kBool:
+    case DataType::kUInt8:
+    case DataType::kInt8: return 1;
+    case DataType::kFloat16:
+    case DataType::kBFloat16:
+    case DataType::kInt16:
+    case DataType::kUInt16: return 2;
+    case DataType::kFloat32:
+    case DataType::kInt32:
+    case DataType::kUInt32: return 4;
+    case DataType::kInt64:
+    case DataType::kUInt64:
+    case DataType::kFloat64:
+    case DataType::kComplex64: return 8;
+    case DataType::kComplex128: return 16;
+    case DataType::kString:
+    case DataType::kResource:
+    case DataType::kVariant:
+    case DataType::kInt4: return 0;
+  }
+  return 0;
+}
+
+bool IsKnownDataType(int value) { return value >= 0 && value <= 18; }
+
+bool ShapeElementCount(const Shape& shape, int64_t* count, size_t element_size) {
+  // Bound by 2^62 so that later byte arithmetic in size_t cannot overflow.
+  constexpr int64_t kLimit = int64_t{1} << 62;
+  int64_t n = 1;
+  for (int32_t d : shape) {
+    if (d < 0) return false;
+    if (d != 0 && n > kLimit / d) return false;
+    n *= d;
+  }
+  if (element_size > 1 && n > kLimit / static_cast<int64_t>(element_size)) return false;
+  *count = n;
+  return true;
+}
+
+std::string ShapeToString(const Shape& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i) s += ",";
+    s += std::to_string(shape[i]);
+  }
+  return s + "]";
+}
+
+}  // namespace edgeml

@@ -1,0 +1,126 @@
+#include "ops/op_util.h"
+
+#include <string>
+
+namespace edgeml::ops {
+
+Status CheckIoCount(OpContext& ctx, int min_inputs, int max_inputs, int outputs) {
+  int n = ctx.num_inputs();
+  if (n < min_inputs || n > max_inputs) {
+    if (min_inputs == max_inputs) return ctx.InvalidModel("expects %d inputs, got %d", min_inputs, n);
+    return ctx.InvalidModel("expects %d to %d inputs, got %d", min_inputs, max_inputs, n);
+  }
+  // Required inputs (the first min_inputs) must be present.
+  for (int i = 0; i < min_inputs; ++i) {
+    if (!ctx.has_input(i)) return ctx.InvalidModel("required input %d is missing (-1)", i);
+  }
+  if (ctx.num_outputs() != outputs) {
+    return ctx.InvalidModel("expects %d outputs, got %d", outputs, ctx.num_outputs());
+  }
+  return Status::Ok();
+}
+
+Status CheckType(OpContext& ctx, const Tensor& t, DataType type, const char* role) {
+  if (t.type != type) {
+    return ctx.Unsupported("%s %s has type %s; expected %s", role, ctx.Describe(t).c_str(),
+                           DataTypeName(t.type).c_str(), DataTypeName(type).c_str());
+  }
+  return Status::Ok();
+}
+
+Status CheckRank(OpContext& ctx, const Tensor& t, int rank, const char* role) {
+  if (t.rank() != rank) {
+    return ctx.InvalidModel("%s %s must have rank %d", role, ctx.Describe(t).c_str(), rank);
+  }
+  return Status::Ok();
+}
+
+Status CheckConstant(OpContext& ctx, int input, const char* role) {
+  if (!ctx.has_input(input)) return ctx.InvalidModel("%s (input %d) is missing", role, input);
+  const Tensor& t = ctx.input(input);
+  if (!t.is_constant()) {
+    return ctx.Unsupported("%s %s is computed at run time; edgeml needs it constant", role,
+                           ctx.Describe(t).c_str());
+  }
+  return Status::Ok();
+}
+
+Status ReadIntVector(OpContext& ctx, int input, const char* role, std::vector<int64_t>* values) {
+  EDGEML_RETURN_IF_ERROR(CheckConstant(ctx, input, role));
+  const Tensor& t = ctx.input(input);
+  if (t.rank() > 1) {
+    return ctx.InvalidModel("%s %s must be a scalar or a vector", role, ctx.Describe(t).c_str());
+  }
+  int64_t n = t.num_elements();
+  values->clear();
+  if (t.type == DataType::kInt32) {
+    if (t.bytes < static_cast<size_t>(n) * 4) return ctx.InvalidModel("%s data is short", role);
+    const int32_t* p = t.data_as<int32_t>();
+    values->assign(p, p + n);
+  } else if (t.type == DataType::kInt64) {
+    if (t.bytes < static_cast<size_t>(n) * 8) return ctx.InvalidModel("%s data is short", role);
+    const int64_t* p = t.data_as<int64_t>();
+    values->assign(p, p + n);
+  } else {
+    return ctx.Unsupported("%s %s has type %s; expected INT32 or INT64", role,
+                           ctx.Describe(t).c_str(), DataTypeName(t.type).c_str());
+  }
+  return Status::Ok();
+}
+
+Status NormalizeAxis(OpContext& ctx, int64_t axis, int rank, const char* role, int* out) {
+  if (axis < -rank || axis >= rank) {
+    return ctx.InvalidModel("%s %lld is out of range for rank %d", role,
+                            static_cast<long long>(axis), rank);
+  }
+  *out = static_cast<int>(axis < 0 ? axis + rank : axis);
+  return Status::Ok();
+}
+
+Status ActivationRange(OpContext& ctx, tfl::ActivationFunctionType act, FloatRange* range) {
+  *range = FloatRange();
+  switch (act) {
+    case tfl::ActivationFunctionType::NONE: return Status::Ok();
+    case tfl::ActivationFunctionType::RELU: range->min = 0.f; return Status::Ok();
+    case tfl::ActivationFunctionType::RELU_N1_TO_1:
+      range->min = -1.f;
+      range->max = 1.f;
+      return Status::Ok();
+    case tfl::ActivationFunctionType::RELU6:
+      range->min = 0.f;
+      range->max = 6.f;
+      return Status::Ok();
+    default:
+      return ctx.Unsupported("fused activation %s is not supported",
+                             tfl::EnumNameActivationFunctionType(act));
+  }
+}
+
+Status ComputePadding(OpContext& ctx, tfl::Padding padding, int32_t in, int32_t filter,
+                      int32_t stride, int32_t dilation, const char* dim_name, PaddedDim* out) {
+  if (stride <= 0) return ctx.InvalidModel("%s stride is %d; must be positive", dim_name, stride);
+  if (dilation <= 0) {
+    return ctx.InvalidModel("%s dilation is %d; must be positive", dim_name, dilation);
+  }
+  if (filter <= 0) return ctx.InvalidModel("%s filter size is %d; must be positive", dim_name, filter);
+  if (in < 0) return ctx.InvalidModel("%s input size is %d", dim_name, in);
+  int64_t effective = (static_cast<int64_t>(filter) - 1) * dilation + 1;
+  int64_t o;
+  if (padding == tfl::Padding::SAME) {
+    o = (static_cast<int64_t>(in) + stride - 1) / stride;
+  } else if (padding == tfl::Padding::VALID) {
+    o = in >= effective ? (in - effective) / stride + 1 : 0;
+  } else {
+    return ctx.InvalidModel("unknown padding %d", static_cast<int>(padding));
+  }
+  if (o <= 0) {
+    return ctx.InvalidModel("%s output size is empty (input %d, effective filter %lld, stride %d)",
+                            dim_name, in, static_cast<long long>(effective), stride);
+  }
+  int64_t total = (o - 1) * stride + effective - in;
+  out->out = static_cast<int32_t>(o);
+  out->pad_before = static_cast<int32_t>(total > 0 ? total / 2 : 0);
+  return Status::Ok();
+}
+
+}  // namespace edgeml::ops

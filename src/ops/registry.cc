@@ -1,0 +1,31 @@
+#include "ops/builtin_ops.h"
+
+namespace edgeml {
+
+void OpResolver::AddBuiltin(int builtin_code, const OpRegistration& registration) {
+  builtins_[builtin_code] = registration;
+}
+
+void OpResolver::AddCustom(const std::string& name, const OpRegistration& registration) {
+  customs_[name] = registration;
+}
+
+const OpRegistration* OpResolver::FindBuiltin(int builtin_code) const {
+  auto it = builtins_.find(builtin_code);
+  return it == builtins_.end() ? nullptr : &it->second;
+}
+
+const OpRegistration* OpResolver::FindCustom(const std::string& name) const {
+  auto it = customs_.find(name);
+  return it == customs_.end() ? nullptr : &it->second;
+}
+
+BuiltinOpResolver::BuiltinOpResolver() {
+  ops::RegisterConvOps(this);
+  ops::RegisterElementwiseOps(this);
+  ops::RegisterSpatialOps(this);
+  ops::RegisterShapeOps(this);
+  ops::RegisterMediaPipeOps(this);
+}
+
+}  // namespace edgeml
