@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/subgraph.h"
+
 namespace edgeml::ops {
 
 Status CheckIoCount(OpContext& ctx, int min_inputs, int max_inputs, int outputs) {
@@ -75,6 +77,12 @@ Status NormalizeAxis(OpContext& ctx, int64_t axis, int rank, const char* role, i
   }
   *out = static_cast<int>(axis < 0 ? axis + rank : axis);
   return Status::Ok();
+}
+
+const tfl::Tensor* InputFlatbufferTensor(const OpContext& ctx, int input) {
+  int index = ctx.input_tensor_index(input);
+  if (index < 0) return nullptr;
+  return ctx.subgraph()->flatbuffer()->tensors()->Get(index);
 }
 
 Status ActivationRange(OpContext& ctx, tfl::ActivationFunctionType act, FloatRange* range) {

@@ -37,6 +37,10 @@ Status ReadIntVector(OpContext& ctx, int input, const char* role, std::vector<in
 // Normalizes a possibly negative axis against rank; error if out of range.
 Status NormalizeAxis(OpContext& ctx, int64_t axis, int rank, const char* role, int* out);
 
+// The format's record of input i (for what Tensor does not carry, such as
+// sparsity parameters). nullptr when the input is absent.
+const tfl::Tensor* InputFlatbufferTensor(const OpContext& ctx, int input);
+
 // Fused activation as a clamp range for float kernels.
 struct FloatRange {
   float min = -std::numeric_limits<float>::infinity();
