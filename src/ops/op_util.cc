@@ -1,5 +1,6 @@
 #include "ops/op_util.h"
 
+#include <limits>
 #include <string>
 
 #include "core/subgraph.h"
@@ -126,6 +127,10 @@ Status ComputePadding(OpContext& ctx, tfl::Padding padding, int32_t in, int32_t 
                             dim_name, in, static_cast<long long>(effective), stride);
   }
   int64_t total = (o - 1) * stride + effective - in;
+  if (total / 2 > std::numeric_limits<int32_t>::max()) {
+    return ctx.InvalidModel("%s padding of %lld is too large (filter %d, dilation %d)", dim_name,
+                            static_cast<long long>(total / 2), filter, dilation);
+  }
   out->out = static_cast<int32_t>(o);
   out->pad_before = static_cast<int32_t>(total > 0 ? total / 2 : 0);
   return Status::Ok();
