@@ -37,6 +37,10 @@ class Subgraph;
 
 struct InterpreterOptions {
   int num_threads = 1;  // threads an op may use inside Invoke()
+  // Upper bound on the memory AllocateTensors() may take (arena plus tensors
+  // folded at prepare); 0 = no limit. A model that needs more fails with
+  // kResourceExhausted instead of exhausting the machine.
+  size_t memory_limit_bytes = 0;
 };
 
 struct SignatureInfo {

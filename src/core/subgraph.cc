@@ -287,6 +287,14 @@ Status Subgraph::Allocate() {
   }
   std::vector<size_t> offsets;
   size_t total = PlanArena(requests, kArenaAlignment, &offsets);
+  if (options_.memory_limit_bytes > 0 && total + persistent_size_ > options_.memory_limit_bytes) {
+    size_t persistent = persistent_size_;
+    ResetAllocations();
+    return Errorf(StatusCode::kResourceExhausted,
+                  "the model needs %zu bytes of arena and %zu of folded constants, over the "
+                  "memory limit of %zu bytes",
+                  total, persistent, options_.memory_limit_bytes);
+  }
   arena_storage_.reset(new (std::nothrow) uint8_t[total + kTailPadding + kArenaAlignment]);
   if (!arena_storage_) {
     ResetAllocations();
@@ -295,7 +303,6 @@ Status Subgraph::Allocate() {
   uint8_t* base = arena_storage_.get();
   arena_ = base + (kArenaAlignment - reinterpret_cast<uintptr_t>(base) % kArenaAlignment) %
                       kArenaAlignment;
-  std::memset(arena_, 0, total + kTailPadding);
   arena_size_ = total;
   for (size_t r = 0; r < requests.size(); ++r) {
     if (owners[r] >= 0) {
@@ -395,6 +402,12 @@ Status OpContext::SetOutputShape(int i, const Shape& shape) {
 Status OpContext::AllocatePersistentOutput(int i) {
   Tensor& t = output(i);
   if (t.bytes == SIZE_MAX) return Error(StatusCode::kInternal, "output %d has no shape yet", i);
+  size_t limit = graph_->options_.memory_limit_bytes;
+  if (limit > 0 && t.bytes > limit - std::min(limit, graph_->persistent_size_)) {
+    return Error(StatusCode::kResourceExhausted,
+                 "folding %s needs %zu bytes, over the memory limit of %zu bytes",
+                 Describe(t).c_str(), t.bytes, limit);
+  }
   std::unique_ptr<uint8_t[]> buf(new (std::nothrow) uint8_t[t.bytes + 64]());
   if (!buf) {
     return Error(StatusCode::kResourceExhausted, "cannot allocate %zu bytes for %s", t.bytes,
