@@ -1,0 +1,124 @@
+// DEPTHWISE_CONV_2D: filter [1, H, W, in_ch * multiplier].
+#include "kernels/reference/depthwise_conv.h"
+
+#include <memory>
+
+#include "ops/conv_family.h"
+#include "ops/op_util.h"
+
+namespace edgeml::ops {
+namespace {
+
+using conv_family::CheckOptionalBias;
+using conv_family::CheckPositive;
+using conv_family::RequireFloat32;
+using conv_family::RequireInput;
+
+struct DepthwiseState : OpState {
+  reference::ConvParams params;
+  reference::ConvShape shape;
+  int32_t depth_multiplier = 1;
+  bool has_bias = false;
+  Status (*run)(OpContext& ctx, const DepthwiseState& s) = nullptr;
+};
+
+Status RunDepthwiseF32(OpContext& ctx, const DepthwiseState& s) {
+  const float* bias = s.has_bias ? ctx.input(2).data_as<float>() : nullptr;
+  reference::DepthwiseConvF32(s.params, s.shape, s.depth_multiplier, ctx.input(0).data_as<float>(),
+                              ctx.input(1).data_as<float>(), bias, ctx.output(0).data_as<float>());
+  return Status::Ok();
+}
+
+Status DepthwisePrepare(OpContext& ctx) {
+  EDGEML_RETURN_IF_ERROR(CheckIoCount(ctx, 2, 3, 1));
+  EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 0, "input"));
+  EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 1, "filter"));
+  const Tensor& input = ctx.input(0);
+  const Tensor& filter = ctx.input(1);
+  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
+  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, filter, "filter"));
+  EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
+  EDGEML_RETURN_IF_ERROR(CheckRank(ctx, input, 4, "input"));
+  EDGEML_RETURN_IF_ERROR(CheckRank(ctx, filter, 4, "filter"));
+
+  const auto* opts = Options<tfl::DepthwiseConv2DOptions>(ctx);
+  const tfl::Padding padding = opts ? opts->padding() : tfl::Padding::SAME;
+  const int32_t stride_h = opts ? opts->stride_h() : 0;
+  const int32_t stride_w = opts ? opts->stride_w() : 0;
+  const int32_t dilation_h = opts ? opts->dilation_h_factor() : 1;
+  const int32_t dilation_w = opts ? opts->dilation_w_factor() : 1;
+  const auto act = opts ? opts->fused_activation_function() : tfl::ActivationFunctionType::NONE;
+  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, stride_h, "stride_h"));
+  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, stride_w, "stride_w"));
+  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, dilation_h, "dilation_h_factor"));
+  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, dilation_w, "dilation_w_factor"));
+
+  auto state = std::make_unique<DepthwiseState>();
+  reference::ConvShape& s = state->shape;
+  s.batch = input.dim(0);
+  s.in_h = input.dim(1);
+  s.in_w = input.dim(2);
+  s.in_ch = input.dim(3);
+  s.filter_h = filter.dim(1);
+  s.filter_w = filter.dim(2);
+  s.out_ch = filter.dim(3);
+  EDGEML_OP_ENSURE(ctx, filter.dim(0) == 1, "filter %s has shape %s, expected [1, H, W, O]",
+                   ctx.Describe(filter).c_str(), ShapeToString(filter.shape).c_str());
+  EDGEML_OP_ENSURE(ctx, s.in_ch > 0, "input %s has shape %s: depth must be positive",
+                   ctx.Describe(input).c_str(), ShapeToString(input.shape).c_str());
+  // Like LiteRT, the multiplier comes from the shapes; the option's
+  // depth_multiplier is not trusted (converters leave it stale).
+  EDGEML_OP_ENSURE(ctx, s.out_ch % s.in_ch == 0,
+                   "filter %s has %d output channels, not a multiple of the %d channels of "
+                   "input %s",
+                   ctx.Describe(filter).c_str(), s.out_ch, s.in_ch, ctx.Describe(input).c_str());
+  state->depth_multiplier = s.out_ch / s.in_ch;
+  EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, 2, s.out_ch, &state->has_bias));
+
+  PaddedDim ph, pw;
+  EDGEML_RETURN_IF_ERROR(
+      ComputePadding(ctx, padding, s.in_h, s.filter_h, stride_h, dilation_h, "height", &ph));
+  EDGEML_RETURN_IF_ERROR(
+      ComputePadding(ctx, padding, s.in_w, s.filter_w, stride_w, dilation_w, "width", &pw));
+  s.out_h = ph.out;
+  s.out_w = pw.out;
+
+  reference::ConvParams& p = state->params;
+  p.stride_h = stride_h;
+  p.stride_w = stride_w;
+  p.dilation_h = dilation_h;
+  p.dilation_w = dilation_w;
+  p.pad_top = ph.pad_before;
+  p.pad_left = pw.pad_before;
+  FloatRange range;
+  EDGEML_RETURN_IF_ERROR(ActivationRange(ctx, act, &range));
+  p.act_min = range.min;
+  p.act_max = range.max;
+
+  EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(0, {s.batch, s.out_h, s.out_w, s.out_ch}));
+  state->run = RunDepthwiseF32;
+  ctx.set_state(std::move(state));
+  return Status::Ok();
+}
+
+Status DepthwiseEval(OpContext& ctx) {
+  const DepthwiseState* s = ctx.state<DepthwiseState>();
+  return s->run(ctx, *s);
+}
+
+}  // namespace
+
+namespace conv_family {
+
+OpRegistration DepthwiseConv2DRegistration() {
+  OpRegistration r;
+  r.name = "DEPTHWISE_CONV_2D";
+  r.min_version = 1;
+  r.max_version = 7;
+  r.prepare = DepthwisePrepare;
+  r.eval = DepthwiseEval;
+  return r;
+}
+
+}  // namespace conv_family
+}  // namespace edgeml::ops

@@ -1,0 +1,110 @@
+// FULLY_CONNECTED: y = act(x W^T + b) over the input flattened to
+// [elements / depth, depth].
+#include "kernels/reference/fully_connected.h"
+
+#include <cstdint>
+#include <memory>
+
+#include "ops/conv_family.h"
+#include "ops/op_util.h"
+
+namespace edgeml::ops {
+namespace {
+
+using conv_family::CheckOptionalBias;
+using conv_family::RequireFloat32;
+using conv_family::RequireInput;
+
+struct FullyConnectedState : OpState {
+  int64_t batch = 0;
+  int32_t depth = 0;
+  int32_t units = 0;
+  FloatRange range;
+  bool has_bias = false;
+  Status (*run)(OpContext& ctx, const FullyConnectedState& s) = nullptr;
+};
+
+Status RunFullyConnectedF32(OpContext& ctx, const FullyConnectedState& s) {
+  const float* bias = s.has_bias ? ctx.input(2).data_as<float>() : nullptr;
+  reference::FullyConnectedF32(s.batch, s.depth, s.units, ctx.input(0).data_as<float>(),
+                               ctx.input(1).data_as<float>(), bias, s.range.min, s.range.max,
+                               ctx.output(0).data_as<float>());
+  return Status::Ok();
+}
+
+Status FullyConnectedPrepare(OpContext& ctx) {
+  EDGEML_RETURN_IF_ERROR(CheckIoCount(ctx, 2, 3, 1));
+  EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 0, "input"));
+  EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 1, "weights"));
+  const Tensor& input = ctx.input(0);
+  const Tensor& weights = ctx.input(1);
+  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
+  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, weights, "weights"));
+  EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
+  EDGEML_RETURN_IF_ERROR(CheckRank(ctx, weights, 2, "weights"));
+
+  const auto* opts = Options<tfl::FullyConnectedOptions>(ctx);
+  const auto act = opts ? opts->fused_activation_function() : tfl::ActivationFunctionType::NONE;
+  const bool keep_num_dims = opts ? opts->keep_num_dims() : false;
+  if (opts && opts->weights_format() != tfl::FullyConnectedOptionsWeightsFormat::DEFAULT) {
+    return ctx.Unsupported("weights_format %d is not supported (only DEFAULT)",
+                           static_cast<int>(opts->weights_format()));
+  }
+
+  auto state = std::make_unique<FullyConnectedState>();
+  state->units = weights.dim(0);
+  state->depth = weights.dim(1);
+  EDGEML_OP_ENSURE(ctx, state->depth > 0, "weights %s has shape %s: input depth must be positive",
+                   ctx.Describe(weights).c_str(), ShapeToString(weights.shape).c_str());
+  const int64_t elements = input.num_elements();
+  // LiteRT truncates a partial last row; such a model is malformed.
+  EDGEML_OP_ENSURE(ctx, elements % state->depth == 0,
+                   "input %s has shape %s (%lld elements), not a multiple of the weights %s "
+                   "depth %d",
+                   ctx.Describe(input).c_str(), ShapeToString(input.shape).c_str(),
+                   static_cast<long long>(elements), ctx.Describe(weights).c_str(), state->depth);
+  state->batch = elements / state->depth;
+  EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, 2, state->units, &state->has_bias));
+  EDGEML_RETURN_IF_ERROR(ActivationRange(ctx, act, &state->range));
+
+  Shape out_shape;
+  if (keep_num_dims) {
+    // Leading dims are kept; only the last one maps depth -> units.
+    EDGEML_OP_ENSURE(ctx, input.rank() >= 1 && input.dim(input.rank() - 1) == state->depth,
+                     "keep_num_dims needs the last dim of input %s (shape %s) to equal the "
+                     "weights depth %d",
+                     ctx.Describe(input).c_str(), ShapeToString(input.shape).c_str(), state->depth);
+    out_shape = input.shape;
+    out_shape.back() = state->units;
+  } else {
+    EDGEML_OP_ENSURE(ctx, state->batch <= INT32_MAX, "input %s has too many rows (%lld)",
+                     ctx.Describe(input).c_str(), static_cast<long long>(state->batch));
+    out_shape = {static_cast<int32_t>(state->batch), state->units};
+  }
+  EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(0, out_shape));
+  state->run = RunFullyConnectedF32;
+  ctx.set_state(std::move(state));
+  return Status::Ok();
+}
+
+Status FullyConnectedEval(OpContext& ctx) {
+  const FullyConnectedState* s = ctx.state<FullyConnectedState>();
+  return s->run(ctx, *s);
+}
+
+}  // namespace
+
+namespace conv_family {
+
+OpRegistration FullyConnectedRegistration() {
+  OpRegistration r;
+  r.name = "FULLY_CONNECTED";
+  r.min_version = 1;
+  r.max_version = 13;
+  r.prepare = FullyConnectedPrepare;
+  r.eval = FullyConnectedEval;
+  return r;
+}
+
+}  // namespace conv_family
+}  // namespace edgeml::ops
