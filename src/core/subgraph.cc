@@ -72,10 +72,18 @@ Status Subgraph::Build(const OpResolver& resolver) {
     const uint8_t* data = nullptr;
     size_t bytes = 0;
     EDGEML_RETURN_IF_ERROR(model_.BufferData(ft->buffer(), &data, &bytes));
+    int64_t count = 0;
+    ShapeElementCount(t.shape, &count);  // validated at load
     if (bytes > 0) {
       t.allocation = Allocation::kConstant;
       t.data = const_cast<uint8_t*>(data);  // never written: ops treat inputs as const
       t.bytes = bytes;
+    } else if (ft->buffer() != 0 && count == 0) {
+      // An empty constant (e.g. a [0]-shaped reshape target): constant, no bytes.
+      static const uint64_t kEmpty[8] = {};
+      t.allocation = Allocation::kConstant;
+      t.data = const_cast<uint64_t*>(kEmpty);
+      t.bytes = 0;
     }
   }
   if (sg->inputs()) inputs_.assign(sg->inputs()->begin(), sg->inputs()->end());
@@ -139,6 +147,14 @@ Status Subgraph::Build(const OpResolver& resolver) {
   for (uint32_t n = 0; n < no; ++n) {
     const Node& node = nodes_[n];
     for (int in : node.inputs) {
+      // Sparse constants hold compressed values, smaller than their shape;
+      // only DENSIFY knows how to read them.
+      if (in >= 0 && sg->tensors()->Get(in)->sparsity() && tensors_[in].is_constant() &&
+          node.op_name != "DENSIFY") {
+        return Errorf(StatusCode::kUnsupported,
+                      "%s (node %u): input %s is a sparse tensor; only DENSIFY reads those",
+                      node.op_name.c_str(), n, DescribeTensor(in).c_str());
+      }
       if (in >= 0 && !written[in]) {
         return Errorf(StatusCode::kInvalidModel,
                       "%s (node %u): input %s is read before any op writes it", node.op_name.c_str(),
