@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "edgeml/op.h"
 
@@ -23,6 +24,10 @@ class OpResolver {
   // checked by the caller so that it can say which versions exist.
   const OpRegistration* FindBuiltin(int builtin_code) const;
   const OpRegistration* FindCustom(const std::string& name) const;
+
+  // Everything registered, for listings (`edgeml ops`, docs).
+  std::vector<int> BuiltinCodes() const;
+  std::vector<std::string> CustomNames() const;
 
  private:
   std::map<int, OpRegistration> builtins_;

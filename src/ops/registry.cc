@@ -20,6 +20,18 @@ const OpRegistration* OpResolver::FindCustom(const std::string& name) const {
   return it == customs_.end() ? nullptr : &it->second;
 }
 
+std::vector<int> OpResolver::BuiltinCodes() const {
+  std::vector<int> codes;
+  for (const auto& [code, reg] : builtins_) codes.push_back(code);
+  return codes;
+}
+
+std::vector<std::string> OpResolver::CustomNames() const {
+  std::vector<std::string> names;
+  for (const auto& [name, reg] : customs_) names.push_back(name);
+  return names;
+}
+
 BuiltinOpResolver::BuiltinOpResolver() {
   ops::RegisterConvOps(this);
   ops::RegisterElementwiseOps(this);

@@ -33,6 +33,7 @@ struct RunOptions {
 
 int Inspect(const InspectOptions& options);
 int Run(const RunOptions& options);
+int Ops();
 
 // Prints "edgeml: error: <message>" (newlines folded) and returns 1.
 int Fail(const std::string& message);

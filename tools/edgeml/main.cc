@@ -49,6 +49,8 @@ int Main(int argc, char** argv) {
                 "Also write each float output shaped [1,H,W,1] (a mask or heatmap) as an 8-bit "
                 "grayscale output_<i>.png, values in [0,1] mapped to 0..255");
 
+  CLI::App* ops = app.add_subcommand("ops", "List the ops this build runs (Markdown table)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -64,6 +66,7 @@ int Main(int argc, char** argv) {
 
   if (inspect->parsed()) return edgeml::cli::Inspect(inspect_opts);
   if (run->parsed()) return edgeml::cli::Run(run_opts);
+  if (ops->parsed()) return edgeml::cli::Ops();
   return Fail("no command given; see 'edgeml --help'");
 }
 
