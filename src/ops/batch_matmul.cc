@@ -3,8 +3,11 @@
 #include "kernels/reference/batch_matmul.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <memory>
 
+#include "kernels/reference/fully_connected_quant.h"
 #include "ops/conv_family.h"
 #include "ops/op_util.h"
 
@@ -18,8 +21,85 @@ constexpr int kMaxRank = 5;
 
 struct BatchMatMulState : OpState {
   reference::BatchMatMulShape shape;
+  // Quantized nodes.
+  int32_t lhs_offset = 0, rhs_offset = 0, output_offset = 0;
+  int32_t act_min = 0, act_max = 0;
+  quant::Multiplier multiplier;
   Status (*run)(OpContext& ctx, const BatchMatMulState& s) = nullptr;
 };
+
+template <typename L, typename R, typename Acc>
+Status RunBatchMatMulQuant(OpContext& ctx, const BatchMatMulState& s) {
+  reference::BatchMatMulQuant<L, R, Acc, L>(
+      s.shape, s.lhs_offset, s.rhs_offset, s.output_offset, s.multiplier, s.act_min, s.act_max,
+      ctx.input(0).data_as<L>(), ctx.input(1).data_as<R>(), ctx.output(0).data_as<L>());
+  return Status::Ok();
+}
+
+// Per-tensor quantization of one operand: scale and zero point checked.
+Status ReadTensorQuant(OpContext& ctx, const Tensor& t, const char* role, float* scale,
+                       int32_t* zero_point) {
+  EDGEML_OP_ENSURE(ctx, t.quant.scale.size() == 1,
+                   "%s %s (%s) needs one quantization scale, has %zu", role,
+                   ctx.Describe(t).c_str(), DataTypeName(t.type).c_str(), t.quant.scale.size());
+  *scale = t.quant.scale[0];
+  EDGEML_OP_ENSURE(ctx, std::isfinite(*scale) && *scale > 0.f,
+                   "%s %s has quantization scale %g; must be positive and finite", role,
+                   ctx.Describe(t).c_str(), static_cast<double>(*scale));
+  const int64_t zp = t.quant.zero_point.empty() ? 0 : t.quant.zero_point[0];
+  const int32_t lo = t.type == DataType::kInt16 ? -32768 : -128;
+  const int32_t hi = t.type == DataType::kInt16 ? 32767 : 127;
+  EDGEML_OP_ENSURE(ctx, zp >= lo && zp <= hi, "%s %s has zero point %lld outside [%d, %d]", role,
+                   ctx.Describe(t).c_str(), static_cast<long long>(zp), lo, hi);
+  // LiteRT's 16-bit kernels are symmetric.
+  EDGEML_OP_ENSURE(ctx, t.type == DataType::kInt8 || zp == 0,
+                   "%s %s is %s with zero point %lld; must be 0", role, ctx.Describe(t).c_str(),
+                   DataTypeName(t.type).c_str(), static_cast<long long>(zp));
+  *zero_point = static_cast<int32_t>(zp);
+  return Status::Ok();
+}
+
+// INT8 x INT8 -> INT8, INT16 x INT16 -> INT16, INT16 x INT8 -> INT16.
+Status PrepareQuantMatMul(OpContext& ctx, BatchMatMulState* state) {
+  const Tensor& lhs = ctx.input(0);
+  const Tensor& rhs = ctx.input(1);
+  const Tensor& out = ctx.output(0);
+  const bool ok = (lhs.type == DataType::kInt8 && rhs.type == DataType::kInt8) ||
+                  (lhs.type == DataType::kInt16 &&
+                   (rhs.type == DataType::kInt16 || rhs.type == DataType::kInt8));
+  EDGEML_OP_ENSURE(ctx, ok, "lhs %s (%s) and rhs %s (%s) are not a supported type pair",
+                   ctx.Describe(lhs).c_str(), DataTypeName(lhs.type).c_str(),
+                   ctx.Describe(rhs).c_str(), DataTypeName(rhs.type).c_str());
+  if (out.type == DataType::kInt32) {
+    return ctx.Unsupported("output %s is INT32 (raw accumulators); only %s output is supported",
+                           ctx.Describe(out).c_str(), DataTypeName(lhs.type).c_str());
+  }
+  EDGEML_RETURN_IF_ERROR(CheckType(ctx, out, lhs.type, "output"));
+  EDGEML_RETURN_IF_ERROR(conv_family::RequireData(ctx, lhs, "lhs"));
+  EDGEML_RETURN_IF_ERROR(conv_family::RequireData(ctx, rhs, "rhs"));
+  float ls, rs, os;
+  int32_t lz, rz, oz;
+  EDGEML_RETURN_IF_ERROR(ReadTensorQuant(ctx, lhs, "lhs", &ls, &lz));
+  EDGEML_RETURN_IF_ERROR(ReadTensorQuant(ctx, rhs, "rhs", &rs, &rz));
+  EDGEML_RETURN_IF_ERROR(ReadTensorQuant(ctx, out, "output", &os, &oz));
+  state->lhs_offset = -lz;
+  state->rhs_offset = -rz;
+  state->output_offset = oz;
+  // LiteRT multiplies the two scales in float, then divides in double.
+  state->multiplier =
+      quant::QuantizeMultiplier(static_cast<double>(ls * rs) / static_cast<double>(os));
+  if (lhs.type == DataType::kInt8) {
+    state->act_min = -128;
+    state->act_max = 127;
+    state->run = RunBatchMatMulQuant<int8_t, int8_t, int32_t>;
+  } else {
+    state->act_min = -32768;
+    state->act_max = 32767;
+    state->run = rhs.type == DataType::kInt8 ? RunBatchMatMulQuant<int16_t, int8_t, int64_t>
+                                             : RunBatchMatMulQuant<int16_t, int16_t, int64_t>;
+  }
+  return Status::Ok();
+}
 
 Status RunBatchMatMulF32(OpContext& ctx, const BatchMatMulState& s) {
   reference::BatchMatMulF32(s.shape, ctx.input(0).data_as<float>(), ctx.input(1).data_as<float>(),
@@ -40,9 +120,12 @@ Status BatchMatMulPrepare(OpContext& ctx) {
   EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 1, "rhs"));
   const Tensor& lhs = ctx.input(0);
   const Tensor& rhs = ctx.input(1);
-  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, lhs, "lhs"));
-  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, rhs, "rhs"));
-  EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
+  const bool quantized = lhs.type == DataType::kInt8 || lhs.type == DataType::kInt16;
+  if (!quantized) {
+    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, lhs, "lhs"));
+    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, rhs, "rhs"));
+    EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
+  }
   EDGEML_RETURN_IF_ERROR(CheckMatrixRank(ctx, lhs, "lhs"));
   EDGEML_RETURN_IF_ERROR(CheckMatrixRank(ctx, rhs, "rhs"));
 
@@ -87,7 +170,11 @@ Status BatchMatMulPrepare(OpContext& ctx) {
   out_shape[out_rank - 1] = s.cols;
 
   EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(0, out_shape));
-  state->run = RunBatchMatMulF32;
+  if (quantized) {
+    EDGEML_RETURN_IF_ERROR(PrepareQuantMatMul(ctx, state.get()));
+  } else {
+    state->run = RunBatchMatMulF32;
+  }
   ctx.set_state(std::move(state));
   return Status::Ok();
 }

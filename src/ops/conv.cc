@@ -1,9 +1,12 @@
 // CONV_2D, plus the registration and shared checks of the convolution family.
 #include "kernels/reference/conv.h"
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
+#include "kernels/reference/conv_quant.h"
 #include "ops/builtin_ops.h"
 #include "ops/conv_family.h"
 #include "ops/op_util.h"
@@ -56,21 +59,232 @@ Status CheckPositive(OpContext& ctx, int32_t value, const char* what) {
   return Status::Ok();
 }
 
+Status RequireData(OpContext& ctx, const Tensor& t, const char* role) {
+  const size_t size = DataTypeSize(t.type);
+  if (t.is_constant() && size > 0 && t.bytes / size < static_cast<uint64_t>(t.num_elements())) {
+    return ctx.InvalidModel("%s %s has %zu bytes of data for shape %s", role,
+                            ctx.Describe(t).c_str(), t.bytes, ShapeToString(t.shape).c_str());
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+void TypeLimits(DataType type, int32_t* lo, int32_t* hi) {
+  switch (type) {
+    case DataType::kUInt8:
+      *lo = 0, *hi = 255;
+      break;
+    case DataType::kInt16:
+      *lo = -32768, *hi = 32767;
+      break;
+    default:
+      *lo = -128, *hi = 127;
+      break;
+  }
+}
+
+// Per-tensor quantization of an activation tensor.
+Status CheckActivationQuant(OpContext& ctx, const Tensor& t, const char* role, float* scale,
+                            int32_t* zero_point) {
+  if (t.quant.scale.size() != 1) {
+    return ctx.InvalidModel("%s %s (%s) needs one quantization scale, has %zu", role,
+                            ctx.Describe(t).c_str(), DataTypeName(t.type).c_str(),
+                            t.quant.scale.size());
+  }
+  *scale = t.quant.scale[0];
+  EDGEML_OP_ENSURE(ctx, std::isfinite(*scale) && *scale > 0.f,
+                   "%s %s has quantization scale %g; must be positive and finite", role,
+                   ctx.Describe(t).c_str(), static_cast<double>(*scale));
+  const int64_t zp = t.quant.zero_point.empty() ? 0 : t.quant.zero_point[0];
+  int32_t lo, hi;
+  TypeLimits(t.type, &lo, &hi);
+  EDGEML_OP_ENSURE(ctx, zp >= lo && zp <= hi, "%s %s has zero point %lld outside [%d, %d]", role,
+                   ctx.Describe(t).c_str(), static_cast<long long>(zp), lo, hi);
+  // 16-bit activations are symmetric in LiteRT's kernels.
+  EDGEML_OP_ENSURE(ctx, t.type != DataType::kInt16 || zp == 0,
+                   "%s %s is INT16 with zero point %lld; must be 0", role, ctx.Describe(t).c_str(),
+                   static_cast<long long>(zp));
+  *zero_point = static_cast<int32_t>(zp);
+  return Status::Ok();
+}
+
+quant::FusedActivation ToFused(tfl::ActivationFunctionType act) {
+  switch (act) {
+    case tfl::ActivationFunctionType::RELU:
+      return quant::FusedActivation::kRelu;
+    case tfl::ActivationFunctionType::RELU6:
+      return quant::FusedActivation::kRelu6;
+    case tfl::ActivationFunctionType::RELU_N1_TO_1:
+      return quant::FusedActivation::kReluN1To1;
+    default:
+      return quant::FusedActivation::kNone;
+  }
+}
+
+}  // namespace
+
+Status PrepareQuant(OpContext& ctx, int input_i, int filter_i, int bias_i, int32_t channels,
+                    int quant_dim, tfl::ActivationFunctionType act,
+                    tfl::TensorType quantized_bias_type, QuantSetup* q) {
+  const Tensor& input = ctx.input(input_i);
+  const Tensor& filter = ctx.input(filter_i);
+  const Tensor& output = ctx.output(0);
+  q->type = input.type;
+  if (input.type != DataType::kInt8 && input.type != DataType::kUInt8 &&
+      input.type != DataType::kInt16) {
+    return ctx.InvalidModel("input %s has type %s; expected FLOAT32, INT8, UINT8 or INT16",
+                            ctx.Describe(input).c_str(), DataTypeName(input.type).c_str());
+  }
+  const DataType want_filter = input.type == DataType::kUInt8 ? DataType::kUInt8 : DataType::kInt8;
+  if (filter.type != want_filter) {
+    const bool later = filter.type == DataType::kInt4 || filter.type == DataType::kInt16;
+    return later ? ctx.Unsupported("filter %s has type %s with %s input; only %s is supported",
+                                   ctx.Describe(filter).c_str(), DataTypeName(filter.type).c_str(),
+                                   DataTypeName(input.type).c_str(),
+                                   DataTypeName(want_filter).c_str())
+                 : ctx.InvalidModel("filter %s has type %s with %s input; expected %s",
+                                    ctx.Describe(filter).c_str(), DataTypeName(filter.type).c_str(),
+                                    DataTypeName(input.type).c_str(),
+                                    DataTypeName(want_filter).c_str());
+  }
+  EDGEML_RETURN_IF_ERROR(CheckType(ctx, output, input.type, "output"));
+  EDGEML_RETURN_IF_ERROR(RequireData(ctx, filter, "filter"));
+  int32_t input_zp = 0, output_zp = 0;
+  EDGEML_RETURN_IF_ERROR(CheckActivationQuant(ctx, input, "input", &q->input_scale, &input_zp));
+  EDGEML_RETURN_IF_ERROR(CheckActivationQuant(ctx, output, "output", &q->output_scale, &output_zp));
+  q->input_offset = -input_zp;
+  q->output_offset = output_zp;
+
+  // Weights: one scale, or one per output channel along quant_dim.
+  const QuantizationParams& fq = filter.quant;
+  const size_t n = fq.scale.size();
+  EDGEML_OP_ENSURE(ctx, n == 1 || n == static_cast<size_t>(channels),
+                   "filter %s has %zu quantization scales; expected 1 or %d (one per output "
+                   "channel)",
+                   ctx.Describe(filter).c_str(), n, channels);
+  q->per_channel = n > 1;
+  if (q->per_channel) {
+    EDGEML_OP_ENSURE(ctx, fq.quantized_dimension == quant_dim,
+                     "filter %s is quantized along dimension %d; expected %d",
+                     ctx.Describe(filter).c_str(), fq.quantized_dimension, quant_dim);
+    EDGEML_OP_ENSURE(ctx, input.type != DataType::kUInt8,
+                     "filter %s is per-channel quantized, which UINT8 nodes do not support",
+                     ctx.Describe(filter).c_str());
+  }
+  for (float sc : fq.scale) {
+    // A channel of all-zero weights may carry scale 0.
+    EDGEML_OP_ENSURE(ctx, std::isfinite(sc) && sc >= 0.f,
+                     "filter %s has quantization scale %g; must be finite and non-negative",
+                     ctx.Describe(filter).c_str(), static_cast<double>(sc));
+  }
+  int32_t wlo, whi;
+  TypeLimits(filter.type, &wlo, &whi);
+  for (int64_t zp : fq.zero_point) {
+    EDGEML_OP_ENSURE(ctx, zp >= wlo && zp <= whi, "filter %s has zero point %lld outside [%d, %d]",
+                     ctx.Describe(filter).c_str(), static_cast<long long>(zp), wlo, whi);
+  }
+  q->filter_offset = fq.zero_point.empty() ? 0 : -static_cast<int32_t>(fq.zero_point[0]);
+  q->filter_scales.assign(channels, fq.scale[0]);
+  if (q->per_channel) q->filter_scales.assign(fq.scale.begin(), fq.scale.end());
+
+  // Bias: int32, or int32/int64 with int16 activations.
+  q->has_bias = ctx.has_input(bias_i);
+  q->bias_type = DataType::kInt32;
+  if (input.type == DataType::kInt16 && quantized_bias_type != tfl::TensorType::INT32) {
+    q->bias_type = DataType::kInt64;  // LiteRT's default for 16x8
+  }
+  if (q->has_bias) {
+    const Tensor& bias = ctx.input(bias_i);
+    const bool ok = bias.type == DataType::kInt32 ||
+                    (input.type == DataType::kInt16 && bias.type == DataType::kInt64);
+    EDGEML_OP_ENSURE(ctx, ok, "bias %s has type %s; expected %s for %s input",
+                     ctx.Describe(bias).c_str(), DataTypeName(bias.type).c_str(),
+                     input.type == DataType::kInt16 ? "INT32 or INT64" : "INT32",
+                     DataTypeName(input.type).c_str());
+    q->bias_type = bias.type;
+    EDGEML_RETURN_IF_ERROR(RequireData(ctx, bias, "bias"));
+    EDGEML_OP_ENSURE(ctx, bias.num_elements() == channels,
+                     "bias %s has shape %s (%lld elements), expected %d (one per output channel)",
+                     ctx.Describe(bias).c_str(), ShapeToString(bias.shape).c_str(),
+                     static_cast<long long>(bias.num_elements()), channels);
+  }
+
+  if (act != tfl::ActivationFunctionType::NONE && act != tfl::ActivationFunctionType::RELU &&
+      act != tfl::ActivationFunctionType::RELU6 &&
+      act != tfl::ActivationFunctionType::RELU_N1_TO_1) {
+    return ctx.Unsupported("fused activation %s is not supported",
+                           tfl::EnumNameActivationFunctionType(act));
+  }
+  int32_t lo, hi;
+  TypeLimits(output.type, &lo, &hi);
+  const quant::QuantRange r =
+      quant::ActivationRange(ToFused(act), q->output_scale, output_zp, lo, hi);
+  q->act_min = r.lo;
+  q->act_max = r.hi;
+  return Status::Ok();
+}
+
+std::vector<quant::Multiplier> ChannelMultipliers(const QuantSetup& q, bool float_product) {
+  std::vector<quant::Multiplier> m(q.filter_scales.size());
+  for (size_t i = 0; i < m.size(); ++i) {
+    const double product = float_product ? static_cast<double>(q.input_scale * q.filter_scales[i])
+                                         : static_cast<double>(q.input_scale) * q.filter_scales[i];
+    m[i] = quant::QuantizeMultiplier(product / static_cast<double>(q.output_scale));
+  }
+  return m;
+}
+
+bool IsQuantizedActivation(DataType type) {
+  return type == DataType::kInt8 || type == DataType::kUInt8 || type == DataType::kInt16;
+}
+
+void SetQuantParams(const QuantSetup& q, const std::vector<quant::Multiplier>& multipliers,
+                    reference::QuantConvParams* p) {
+  p->input_offset = q.input_offset;
+  p->filter_offset = q.filter_offset;
+  p->output_offset = q.output_offset;
+  p->act_min = q.act_min;
+  p->act_max = q.act_max;
+  p->multipliers = multipliers.data();
+}
+
+bool IsHybrid(const Tensor& input, const Tensor& weights) {
+  return input.type == DataType::kFloat32 &&
+         (weights.type == DataType::kInt8 || weights.type == DataType::kUInt8);
+}
+
 }  // namespace conv_family
 
 namespace {
 
+using conv_family::ChannelMultipliers;
 using conv_family::CheckOptionalBias;
 using conv_family::CheckPositive;
+using conv_family::IsQuantizedActivation;
+using conv_family::PrepareQuant;
+using conv_family::QuantSetup;
 using conv_family::RequireFloat32;
 using conv_family::RequireInput;
+using conv_family::SetQuantParams;
 
 struct ConvState : OpState {
   reference::ConvParams params;
   reference::ConvShape shape;
   bool has_bias = false;
+  reference::QuantConvParams qparams;          // quantized nodes
+  std::vector<quant::Multiplier> multipliers;  // per output channel
   Status (*run)(OpContext& ctx, const ConvState& s) = nullptr;
 };
+
+template <typename In, typename W, typename Acc>
+Status RunConvQuant(OpContext& ctx, const ConvState& s) {
+  const Acc* bias = s.has_bias ? ctx.input(2).data_as<Acc>() : nullptr;
+  reference::ConvQuant<In, W, Acc, In>(s.params, s.qparams, s.shape, ctx.input(0).data_as<In>(),
+                                       ctx.input(1).data_as<W>(), bias,
+                                       ctx.output(0).data_as<In>());
+  return Status::Ok();
+}
 
 Status RunConvF32(OpContext& ctx, const ConvState& s) {
   const float* bias = s.has_bias ? ctx.input(2).data_as<float>() : nullptr;
@@ -85,9 +299,12 @@ Status Conv2DPrepare(OpContext& ctx) {
   EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 1, "filter"));
   const Tensor& input = ctx.input(0);
   const Tensor& filter = ctx.input(1);
-  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
-  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, filter, "filter"));
-  EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
+  const bool quantized = IsQuantizedActivation(input.type);
+  if (!quantized) {
+    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
+    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, filter, "filter"));
+    EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
+  }
   EDGEML_RETURN_IF_ERROR(CheckRank(ctx, input, 4, "input"));
   EDGEML_RETURN_IF_ERROR(CheckRank(ctx, filter, 4, "filter"));
 
@@ -124,7 +341,7 @@ Status Conv2DPrepare(OpContext& ctx) {
   EDGEML_OP_ENSURE(ctx, groups > 0 && s.out_ch % groups == 0,
                    "filter %s has %d output channels, not a multiple of the %d groups",
                    ctx.Describe(filter).c_str(), s.out_ch, groups);
-  EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, 2, s.out_ch, &state->has_bias));
+  if (!quantized) EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, 2, s.out_ch, &state->has_bias));
 
   PaddedDim ph, pw;
   EDGEML_RETURN_IF_ERROR(
@@ -141,13 +358,35 @@ Status Conv2DPrepare(OpContext& ctx) {
   p.dilation_w = dilation_w;
   p.pad_top = ph.pad_before;
   p.pad_left = pw.pad_before;
-  FloatRange range;
-  EDGEML_RETURN_IF_ERROR(ActivationRange(ctx, act, &range));
-  p.act_min = range.min;
-  p.act_max = range.max;
-
   EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(0, {s.batch, s.out_h, s.out_w, s.out_ch}));
-  state->run = RunConvF32;
+  if (quantized) {
+    QuantSetup q;
+    EDGEML_RETURN_IF_ERROR(
+        PrepareQuant(ctx, 0, 1, 2, s.out_ch, /*quant_dim=*/0, act,
+                     opts ? opts->quantized_bias_type() : tfl::TensorType::FLOAT32, &q));
+    state->has_bias = q.has_bias;
+    state->multipliers = ChannelMultipliers(q, /*float_product=*/q.type == DataType::kUInt8);
+    SetQuantParams(q, state->multipliers, &state->qparams);
+    // LiteRT's int8 kernel ignores a weight zero point (weights are symmetric).
+    if (q.type != DataType::kUInt8) state->qparams.filter_offset = 0;
+    switch (q.type) {
+      case DataType::kUInt8:
+        state->run = RunConvQuant<uint8_t, uint8_t, int32_t>;
+        break;
+      case DataType::kInt8:
+        state->run = RunConvQuant<int8_t, int8_t, int32_t>;
+        break;
+      default:
+        state->run = q.bias_type == DataType::kInt64 ? RunConvQuant<int16_t, int8_t, int64_t>
+                                                     : RunConvQuant<int16_t, int8_t, int32_t>;
+    }
+  } else {
+    FloatRange range;
+    EDGEML_RETURN_IF_ERROR(ActivationRange(ctx, act, &range));
+    p.act_min = range.min;
+    p.act_max = range.max;
+    state->run = RunConvF32;
+  }
   ctx.set_state(std::move(state));
   return Status::Ok();
 }

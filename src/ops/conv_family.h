@@ -3,8 +3,13 @@
 // RegisterConvOps() adds, and checks they share.
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
 #include "edgeml/op.h"
+#include "kernels/reference/conv_quant.h"
 #include "ops/op_util.h"
+#include "quant/fixed_point.h"
 
 namespace edgeml::ops::conv_family {
 
@@ -28,5 +33,49 @@ Status CheckOptionalBias(OpContext& ctx, int i, int64_t units, bool* present);
 
 // Strides and dilations must be positive.
 Status CheckPositive(OpContext& ctx, int32_t value, const char* what);
+
+// A constant tensor must hold its full dense data.
+Status RequireData(OpContext& ctx, const Tensor& t, const char* role);
+
+// Validated quantization of a quantized conv-family node: activations int8,
+// uint8 or int16 (16x8), weights int8 (uint8 with uint8 activations), bias
+// int32 (int32 or int64 for int16 activations).
+struct QuantSetup {
+  DataType type = DataType::kInt8;        // input and output
+  DataType bias_type = DataType::kInt32;  // accumulator type (int32/int64)
+  bool has_bias = false;
+  bool per_channel = false;
+  int32_t input_offset = 0;   // -input zero point
+  int32_t filter_offset = 0;  // -filter zero point (per-tensor weights)
+  int32_t output_offset = 0;  // output zero point
+  int32_t act_min = 0, act_max = 0;
+  float input_scale = 0.f, output_scale = 0.f;
+  std::vector<float> filter_scales;  // one per channel (a per-tensor scale repeated)
+};
+
+// Checks the quantized inputs [input_i, filter_i, bias_i (optional)] and
+// output 0 of a node whose weights have `channels` output channels along
+// dimension `quant_dim`. `quantized_bias_type` is the option of that name
+// (picks the accumulator of 16x8 nodes without bias).
+Status PrepareQuant(OpContext& ctx, int input_i, int filter_i, int bias_i, int32_t channels,
+                    int quant_dim, tfl::ActivationFunctionType act,
+                    tfl::TensorType quantized_bias_type, QuantSetup* q);
+
+// Per-channel fixed-point multipliers in_scale * w_scale / out_scale. LiteRT
+// forms the product in double for int8/int16 (per-channel path) and in float
+// for uint8 (legacy per-tensor path); `float_product` selects the latter.
+std::vector<quant::Multiplier> ChannelMultipliers(const QuantSetup& q, bool float_product);
+
+// INT8, UINT8 or INT16: the activation types of the quantized kernels.
+bool IsQuantizedActivation(DataType type);
+
+// Copies offsets and clamp range into the kernels' parameter block, pointing
+// it at `multipliers` (which must outlive it; keep both in the op state).
+void SetQuantParams(const QuantSetup& q, const std::vector<quant::Multiplier>& multipliers,
+                    reference::QuantConvParams* p);
+
+// Whether a float32 node with int8 weights (dynamic-range "hybrid") is asked
+// for: input FLOAT32 and weights INT8/UINT8.
+bool IsHybrid(const Tensor& input, const Tensor& weights);
 
 }  // namespace edgeml::ops::conv_family

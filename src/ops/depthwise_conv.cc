@@ -1,26 +1,45 @@
 // DEPTHWISE_CONV_2D: filter [1, H, W, in_ch * multiplier].
 #include "kernels/reference/depthwise_conv.h"
 
+#include <cstdint>
 #include <memory>
+#include <vector>
 
+#include "kernels/reference/conv_quant.h"
 #include "ops/conv_family.h"
 #include "ops/op_util.h"
 
 namespace edgeml::ops {
 namespace {
 
+using conv_family::ChannelMultipliers;
 using conv_family::CheckOptionalBias;
 using conv_family::CheckPositive;
+using conv_family::IsQuantizedActivation;
+using conv_family::PrepareQuant;
+using conv_family::QuantSetup;
 using conv_family::RequireFloat32;
 using conv_family::RequireInput;
+using conv_family::SetQuantParams;
 
 struct DepthwiseState : OpState {
   reference::ConvParams params;
   reference::ConvShape shape;
   int32_t depth_multiplier = 1;
   bool has_bias = false;
+  reference::QuantConvParams qparams;
+  std::vector<quant::Multiplier> multipliers;
   Status (*run)(OpContext& ctx, const DepthwiseState& s) = nullptr;
 };
+
+template <typename In, typename W, typename Acc>
+Status RunDepthwiseQuant(OpContext& ctx, const DepthwiseState& s) {
+  const Acc* bias = s.has_bias ? ctx.input(2).data_as<Acc>() : nullptr;
+  reference::DepthwiseConvQuant<In, W, Acc, In>(
+      s.params, s.qparams, s.shape, s.depth_multiplier, ctx.input(0).data_as<In>(),
+      ctx.input(1).data_as<W>(), bias, ctx.output(0).data_as<In>());
+  return Status::Ok();
+}
 
 Status RunDepthwiseF32(OpContext& ctx, const DepthwiseState& s) {
   const float* bias = s.has_bias ? ctx.input(2).data_as<float>() : nullptr;
@@ -35,9 +54,12 @@ Status DepthwisePrepare(OpContext& ctx) {
   EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 1, "filter"));
   const Tensor& input = ctx.input(0);
   const Tensor& filter = ctx.input(1);
-  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
-  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, filter, "filter"));
-  EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
+  const bool quantized = IsQuantizedActivation(input.type);
+  if (!quantized) {
+    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
+    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, filter, "filter"));
+    EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
+  }
   EDGEML_RETURN_IF_ERROR(CheckRank(ctx, input, 4, "input"));
   EDGEML_RETURN_IF_ERROR(CheckRank(ctx, filter, 4, "filter"));
 
@@ -73,7 +95,7 @@ Status DepthwisePrepare(OpContext& ctx) {
                    "input %s",
                    ctx.Describe(filter).c_str(), s.out_ch, s.in_ch, ctx.Describe(input).c_str());
   state->depth_multiplier = s.out_ch / s.in_ch;
-  EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, 2, s.out_ch, &state->has_bias));
+  if (!quantized) EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, 2, s.out_ch, &state->has_bias));
 
   PaddedDim ph, pw;
   EDGEML_RETURN_IF_ERROR(
@@ -90,13 +112,36 @@ Status DepthwisePrepare(OpContext& ctx) {
   p.dilation_w = dilation_w;
   p.pad_top = ph.pad_before;
   p.pad_left = pw.pad_before;
-  FloatRange range;
-  EDGEML_RETURN_IF_ERROR(ActivationRange(ctx, act, &range));
-  p.act_min = range.min;
-  p.act_max = range.max;
-
   EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(0, {s.batch, s.out_h, s.out_w, s.out_ch}));
-  state->run = RunDepthwiseF32;
+  if (quantized) {
+    QuantSetup q;
+    EDGEML_RETURN_IF_ERROR(
+        PrepareQuant(ctx, 0, 1, 2, s.out_ch, /*quant_dim=*/3, act, tfl::TensorType::INT64, &q));
+    // LiteRT's 16x8 depthwise kernel accumulates in int64 with an int64 bias only.
+    EDGEML_OP_ENSURE(ctx,
+                     !(q.type == DataType::kInt16 && q.has_bias && q.bias_type != DataType::kInt64),
+                     "bias %s must be INT64 with INT16 input", ctx.Describe(ctx.input(2)).c_str());
+    state->has_bias = q.has_bias;
+    state->multipliers = ChannelMultipliers(q, /*float_product=*/q.type == DataType::kUInt8);
+    SetQuantParams(q, state->multipliers, &state->qparams);
+    if (q.type != DataType::kUInt8) state->qparams.filter_offset = 0;  // symmetric weights
+    switch (q.type) {
+      case DataType::kUInt8:
+        state->run = RunDepthwiseQuant<uint8_t, uint8_t, int32_t>;
+        break;
+      case DataType::kInt8:
+        state->run = RunDepthwiseQuant<int8_t, int8_t, int32_t>;
+        break;
+      default:
+        state->run = RunDepthwiseQuant<int16_t, int8_t, int64_t>;
+    }
+  } else {
+    FloatRange range;
+    EDGEML_RETURN_IF_ERROR(ActivationRange(ctx, act, &range));
+    p.act_min = range.min;
+    p.act_max = range.max;
+    state->run = RunDepthwiseF32;
+  }
   ctx.set_state(std::move(state));
   return Status::Ok();
 }

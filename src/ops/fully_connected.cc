@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
+#include "kernels/reference/fully_connected_quant.h"
 #include "ops/conv_family.h"
 #include "ops/op_util.h"
 
@@ -12,6 +14,9 @@ namespace edgeml::ops {
 namespace {
 
 using conv_family::CheckOptionalBias;
+using conv_family::IsQuantizedActivation;
+using conv_family::PrepareQuant;
+using conv_family::QuantSetup;
 using conv_family::RequireFloat32;
 using conv_family::RequireInput;
 
@@ -21,8 +26,19 @@ struct FullyConnectedState : OpState {
   int32_t units = 0;
   FloatRange range;
   bool has_bias = false;
+  reference::QuantFullyConnectedParams qparams;
+  std::vector<double> scales;  // per unit, for qparams
   Status (*run)(OpContext& ctx, const FullyConnectedState& s) = nullptr;
 };
+
+template <typename In, typename W, typename Acc>
+Status RunFullyConnectedQuant(OpContext& ctx, const FullyConnectedState& s) {
+  const Acc* bias = s.has_bias ? ctx.input(2).data_as<Acc>() : nullptr;
+  reference::FullyConnectedQuant<In, W, Acc, In>(
+      s.qparams, s.batch, s.depth, s.units, ctx.input(0).data_as<In>(), ctx.input(1).data_as<W>(),
+      bias, ctx.output(0).data_as<In>());
+  return Status::Ok();
+}
 
 Status RunFullyConnectedF32(OpContext& ctx, const FullyConnectedState& s) {
   const float* bias = s.has_bias ? ctx.input(2).data_as<float>() : nullptr;
@@ -38,9 +54,12 @@ Status FullyConnectedPrepare(OpContext& ctx) {
   EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 1, "weights"));
   const Tensor& input = ctx.input(0);
   const Tensor& weights = ctx.input(1);
-  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
-  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, weights, "weights"));
-  EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
+  const bool quantized = IsQuantizedActivation(input.type);
+  if (!quantized) {
+    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
+    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, weights, "weights"));
+    EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
+  }
   EDGEML_RETURN_IF_ERROR(CheckRank(ctx, weights, 2, "weights"));
 
   const auto* opts = Options<tfl::FullyConnectedOptions>(ctx);
@@ -64,8 +83,43 @@ Status FullyConnectedPrepare(OpContext& ctx) {
                    ctx.Describe(input).c_str(), ShapeToString(input.shape).c_str(),
                    static_cast<long long>(elements), ctx.Describe(weights).c_str(), state->depth);
   state->batch = elements / state->depth;
-  EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, 2, state->units, &state->has_bias));
-  EDGEML_RETURN_IF_ERROR(ActivationRange(ctx, act, &state->range));
+  if (quantized) {
+    QuantSetup q;
+    EDGEML_RETURN_IF_ERROR(
+        PrepareQuant(ctx, 0, 1, 2, state->units, /*quant_dim=*/0, act,
+                     opts ? opts->quantized_bias_type() : tfl::TensorType::FLOAT32, &q));
+    state->has_bias = q.has_bias;
+    reference::QuantFullyConnectedParams& qp = state->qparams;
+    qp.input_offset = q.input_offset;
+    // The per-channel kernel ignores a weight zero point; per-tensor uses it.
+    qp.filter_offset = q.per_channel ? 0 : q.filter_offset;
+    qp.output_offset = q.output_offset;
+    qp.act_min = q.act_min;
+    qp.act_max = q.act_max;
+    state->scales.resize(q.filter_scales.size());
+    for (size_t i = 0; i < state->scales.size(); ++i) {
+      state->scales[i] = static_cast<double>(q.input_scale) *
+                         static_cast<double>(q.filter_scales[i]) /
+                         static_cast<double>(q.output_scale);
+    }
+    qp.scales = state->scales.data();
+    switch (q.type) {
+      case DataType::kUInt8:
+        state->run = RunFullyConnectedQuant<uint8_t, uint8_t, int32_t>;
+        break;
+      case DataType::kInt8:
+        state->run = RunFullyConnectedQuant<int8_t, int8_t, int32_t>;
+        break;
+      default:
+        state->run = q.bias_type == DataType::kInt64
+                         ? RunFullyConnectedQuant<int16_t, int8_t, int64_t>
+                         : RunFullyConnectedQuant<int16_t, int8_t, int32_t>;
+    }
+  } else {
+    EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, 2, state->units, &state->has_bias));
+    EDGEML_RETURN_IF_ERROR(ActivationRange(ctx, act, &state->range));
+    state->run = RunFullyConnectedF32;
+  }
 
   Shape out_shape;
   if (keep_num_dims) {
@@ -82,7 +136,6 @@ Status FullyConnectedPrepare(OpContext& ctx) {
     out_shape = {static_cast<int32_t>(state->batch), state->units};
   }
   EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(0, out_shape));
-  state->run = RunFullyConnectedF32;
   ctx.set_state(std::move(state));
   return Status::Ok();
 }

@@ -5,16 +5,22 @@
 #include <memory>
 #include <vector>
 
+#include "kernels/reference/conv_quant.h"
 #include "ops/conv_family.h"
 #include "ops/op_util.h"
 
 namespace edgeml::ops {
 namespace {
 
+using conv_family::ChannelMultipliers;
 using conv_family::CheckOptionalBias;
 using conv_family::CheckPositive;
+using conv_family::IsQuantizedActivation;
+using conv_family::PrepareQuant;
+using conv_family::QuantSetup;
 using conv_family::RequireFloat32;
 using conv_family::RequireInput;
+using conv_family::SetQuantParams;
 
 constexpr int kOutputShape = 0;
 constexpr int kWeights = 1;
@@ -25,8 +31,21 @@ struct TransposeConvState : OpState {
   reference::ConvParams params;
   reference::ConvShape shape;
   bool has_bias = false;
+  reference::QuantConvParams qparams;
+  std::vector<quant::Multiplier> multipliers;
+  int scratch_id = -1;  // int32/int64 accumulators of quantized nodes
   Status (*run)(OpContext& ctx, const TransposeConvState& s) = nullptr;
 };
+
+template <typename In, typename W, typename Acc>
+Status RunTransposeConvQuant(OpContext& ctx, const TransposeConvState& s) {
+  const Acc* bias = s.has_bias ? ctx.input(kBias).data_as<Acc>() : nullptr;
+  reference::TransposeConvQuant<In, W, Acc, In>(
+      s.params, s.qparams, s.shape, ctx.input(kInput).data_as<In>(),
+      ctx.input(kWeights).data_as<W>(), bias, static_cast<Acc*>(ctx.scratch(s.scratch_id)),
+      ctx.output(0).data_as<In>());
+  return Status::Ok();
+}
 
 Status RunTransposeConvF32(OpContext& ctx, const TransposeConvState& s) {
   const float* bias = s.has_bias ? ctx.input(kBias).data_as<float>() : nullptr;
@@ -44,9 +63,12 @@ Status TransposeConvPrepare(OpContext& ctx) {
   const Tensor& shape_t = ctx.input(kOutputShape);
   const Tensor& weights = ctx.input(kWeights);
   const Tensor& input = ctx.input(kInput);
-  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
-  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, weights, "weights"));
-  EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
+  const bool quantized = IsQuantizedActivation(input.type);
+  if (!quantized) {
+    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
+    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, weights, "weights"));
+    EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
+  }
   EDGEML_RETURN_IF_ERROR(CheckRank(ctx, input, 4, "input"));
   EDGEML_RETURN_IF_ERROR(CheckRank(ctx, weights, 4, "weights"));
 
@@ -88,7 +110,9 @@ Status TransposeConvPrepare(OpContext& ctx) {
                    "input %s has %d channels but weights %s (shape %s) expect %d",
                    ctx.Describe(input).c_str(), s.in_ch, ctx.Describe(weights).c_str(),
                    ShapeToString(weights.shape).c_str(), s.filter_in_ch);
-  EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, kBias, s.out_ch, &state->has_bias));
+  if (!quantized) {
+    EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, kBias, s.out_ch, &state->has_bias));
+  }
 
   EDGEML_OP_ENSURE(ctx, out_dims[0] == s.batch && out_dims[3] == s.out_ch,
                    "output_shape [%lld,%lld,%lld,%lld] must have batch %d (input) and %d "
@@ -121,13 +145,39 @@ Status TransposeConvPrepare(OpContext& ctx) {
   p.stride_w = stride_w;
   p.pad_top = ph.pad_before;
   p.pad_left = pw.pad_before;
-  FloatRange range;
-  EDGEML_RETURN_IF_ERROR(ActivationRange(ctx, act, &range));
-  p.act_min = range.min;
-  p.act_max = range.max;
-
   EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(0, {s.batch, s.out_h, s.out_w, s.out_ch}));
-  state->run = RunTransposeConvF32;
+  if (quantized) {
+    QuantSetup q;
+    EDGEML_RETURN_IF_ERROR(
+        PrepareQuant(ctx, kInput, kWeights, kBias, s.out_ch, /*quant_dim=*/0, act,
+                     opts ? opts->quantized_bias_type() : tfl::TensorType::FLOAT32, &q));
+    state->has_bias = q.has_bias;
+    state->multipliers = ChannelMultipliers(q, /*float_product=*/q.type == DataType::kUInt8);
+    SetQuantParams(q, state->multipliers, &state->qparams);
+    if (q.type != DataType::kUInt8) state->qparams.filter_offset = 0;  // symmetric weights
+    const size_t acc_size = q.bias_type == DataType::kInt64 ? 8 : 4;
+    const int64_t count = int64_t{s.batch} * s.out_h * s.out_w * s.out_ch;
+    EDGEML_RETURN_IF_ERROR(
+        ctx.RequestScratch(static_cast<size_t>(count) * acc_size, &state->scratch_id));
+    switch (q.type) {
+      case DataType::kUInt8:
+        state->run = RunTransposeConvQuant<uint8_t, uint8_t, int32_t>;
+        break;
+      case DataType::kInt8:
+        state->run = RunTransposeConvQuant<int8_t, int8_t, int32_t>;
+        break;
+      default:
+        state->run = q.bias_type == DataType::kInt64
+                         ? RunTransposeConvQuant<int16_t, int8_t, int64_t>
+                         : RunTransposeConvQuant<int16_t, int8_t, int32_t>;
+    }
+  } else {
+    FloatRange range;
+    EDGEML_RETURN_IF_ERROR(ActivationRange(ctx, act, &range));
+    p.act_min = range.min;
+    p.act_max = range.max;
+    state->run = RunTransposeConvF32;
+  }
   ctx.set_state(std::move(state));
   return Status::Ok();
 }

@@ -504,9 +504,10 @@ TEST(Conv2DOp, RejectsBadModels) {
   c.bias = {1, 2};
   ExpectError(ConvBuildStatus(c), StatusCode::kInvalidModel, "CONV_2D", "bias");
 
+  // Quantized input with float weights is a type mix LiteRT rejects too.
   c = ValidConv3x3();
   c.input_type = DataType::kInt8;
-  ExpectError(ConvBuildStatus(c), StatusCode::kUnsupported, "CONV_2D", "INT8");
+  ExpectError(ConvBuildStatus(c), StatusCode::kInvalidModel, "CONV_2D", "FLOAT32 with INT8 input");
 
   c = ValidConv3x3();
   c.input_type = DataType::kInt32;
@@ -599,7 +600,8 @@ TEST(DepthwiseConv2DOp, RejectsBadModels) {
 
   c = Depthwise2x2Multiplier2();
   c.input_type = DataType::kUInt8;
-  ExpectError(ConvBuildStatus(c), StatusCode::kUnsupported, "DEPTHWISE_CONV_2D", "UINT8");
+  ExpectError(ConvBuildStatus(c), StatusCode::kInvalidModel, "DEPTHWISE_CONV_2D",
+              "FLOAT32 with UINT8 input");
 }
 
 // One FULLY_CONNECTED node with constant weights and bias.
@@ -715,7 +717,8 @@ TEST(FullyConnectedOp, RejectsBadModels) {
 
   c = Fc3To2();
   c.input_type = DataType::kInt8;
-  ExpectError(FcBuildStatus(c), StatusCode::kUnsupported, "FULLY_CONNECTED", "INT8");
+  ExpectError(FcBuildStatus(c), StatusCode::kInvalidModel, "FULLY_CONNECTED",
+              "FLOAT32 with INT8 input");
 
   // Zero depth would divide by zero; an empty constant has no buffer, so the
   // weights come in as a model input here.
