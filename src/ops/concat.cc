@@ -1,11 +1,17 @@
 // CONCATENATION and SPLIT as block copies around an axis (see
-// kernels/reference/concat.h).
+// kernels/reference/concat.h). Quantized CONCATENATION follows LiteRT: uint8
+// inputs quantized unlike the output are requantized
+// (kernels/reference/concat_quant.h); int8 inputs must match the output's
+// scale and zero point; int16 zero points must be 0 (scales are not checked
+// and values are copied raw, as LiteRT does).
 #include "kernels/reference/concat.h"
 
 #include <memory>
 #include <vector>
 
+#include "kernels/reference/concat_quant.h"
 #include "ops/shape_family.h"
+#include "ops/spatial_family.h"  // ReadQuantParam
 
 namespace edgeml::ops::shape_family {
 namespace {
@@ -25,18 +31,60 @@ struct ConcatState : OpState {
   std::vector<const void*> inputs;   // filled at eval (data moves on reallocation)
   bool clamp = false;
   float lo = 0, hi = 0;
+  // uint8 requantization, used when any input differs from the output.
+  bool requant = false;
+  std::vector<reference::U8Requant> u8;
+  std::vector<int64_t> block_elems;
 };
 
 Status ConcatEval(OpContext& ctx) {
   ConcatState* s = ctx.state<ConcatState>();
   for (int i = 0; i < ctx.num_inputs(); ++i) s->inputs[i] = ctx.input(i).data;
   Tensor& out = ctx.output(0);
+  if (s->requant) {
+    reference::ConcatRequantU8(
+        ctx.num_inputs(), reinterpret_cast<const uint8_t* const*>(s->inputs.data()),
+        s->block_elems.data(), s->u8.data(), s->outer, out.data_as<uint8_t>());
+    return Status::Ok();
+  }
   reference::ConcatBlocks(ctx.num_inputs(), s->inputs.data(), s->block_bytes.data(), s->outer,
                           out.data);
   if (s->clamp) {
     reference::ClampFloat(out.data_as<float>(), out.num_elements(), s->lo, s->hi);
   }
   return Status::Ok();
+}
+
+// The quantization rules of LiteRT's concatenation.cc for one input.
+Status CheckConcatQuantization(OpContext& ctx, const Tensor& in, const Tensor& out,
+                               ConcatState* state) {
+  if (!in.quant.quantized() && !out.quant.quantized()) return Status::Ok();
+  using spatial_family::QuantParam;
+  using spatial_family::ReadQuantParam;
+  switch (in.type) {
+    case DataType::kUInt8: {
+      QuantParam qi, qo;
+      EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, in, "input", &qi));
+      EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, out, "output", &qo));
+      state->u8.push_back(
+          reference::MakeU8Requant(qi.scale, qi.zero_point, qo.scale, qo.zero_point));
+      if (!state->u8.back().copy) state->requant = true;
+      return Status::Ok();
+    }
+    case DataType::kInt16: {
+      QuantParam qi, qo;
+      EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, in, "input", &qi));
+      EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, out, "output", &qo));
+      if (qi.zero_point != 0 || qo.zero_point != 0) {
+        return ctx.InvalidModel("INT16 input %s and output %s must have zero point 0 (have %d, %d)",
+                                ctx.Describe(in).c_str(), ctx.Describe(out).c_str(), qi.zero_point,
+                                qo.zero_point);
+      }
+      return Status::Ok();
+    }
+    default:
+      return RequireSameQuantization(ctx, in, out);
+  }
 }
 
 // All inputs share the output's type and rank and every dim but `axis`
@@ -77,7 +125,7 @@ Status ConcatPrepare(OpContext& ctx) {
     const Tensor& t = ctx.input(i);
     EDGEML_RETURN_IF_ERROR(RequireMovable(ctx, t, "input"));
     EDGEML_RETURN_IF_ERROR(RequireSameType(ctx, t, out));
-    EDGEML_RETURN_IF_ERROR(RequireSameQuantization(ctx, t, out));
+    EDGEML_RETURN_IF_ERROR(CheckConcatQuantization(ctx, t, out, state.get()));
     if (t.rank() != rank) {
       return ctx.InvalidModel("input %s has rank %d but input %s has rank %d",
                               ctx.Describe(t).c_str(), t.rank(), ctx.Describe(t0).c_str(), rank);
@@ -95,8 +143,8 @@ Status ConcatPrepare(OpContext& ctx) {
       return ctx.InvalidModel("output dim %d overflows", axis);
     }
     shape[axis] += along;
-    state->block_bytes.push_back((rank > 0 ? DimProduct(t.shape, axis, rank) : 1) *
-                                 static_cast<int64_t>(es));
+    state->block_elems.push_back(rank > 0 ? DimProduct(t.shape, axis, rank) : 1);
+    state->block_bytes.push_back(state->block_elems.back() * static_cast<int64_t>(es));
   }
   state->outer = rank > 0 ? DimProduct(t0.shape, 0, axis) : 1;
   state->inputs.resize(n);

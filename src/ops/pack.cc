@@ -108,6 +108,7 @@ Status UnpackPrepare(OpContext& ctx) {
   state->outputs.resize(num);
   for (int i = 0; i < num; ++i) {
     EDGEML_RETURN_IF_ERROR(RequireSameType(ctx, in, ctx.output(i)));
+    EDGEML_RETURN_IF_ERROR(RequireSameQuantization(ctx, in, ctx.output(i)));
     EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(i, shape));
   }
   ctx.set_state(std::move(state));

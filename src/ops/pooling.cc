@@ -1,8 +1,10 @@
-// AVERAGE_POOL_2D and MAX_POOL_2D (NHWC, float32).
+// AVERAGE_POOL_2D and MAX_POOL_2D (NHWC): float32, and int8/uint8/int16 on
+// raw quantized values as LiteRT does (see kernels/reference/pooling_quant.h).
 #include "kernels/reference/pooling.h"
 
 #include <memory>
 
+#include "kernels/reference/pooling_quant.h"
 #include "ops/op_util.h"
 #include "ops/spatial_family.h"
 
@@ -12,17 +14,43 @@ namespace {
 using spatial_family::RequireFloat32;
 using spatial_family::RequireSameType;
 
+enum class PoolKind { kAverage, kMax };
+
 struct PoolState : OpState {
   reference::Pool2DParams params;
-  void (*kernel)(const reference::Pool2DParams&, const float*, float*) = nullptr;
+  int32_t act_min = 0, act_max = 0;  // quantized clamp range
+  // Type-erased kernel; the wrappers below restore the element type.
+  void (*kernel)(const PoolState&, const void*, void*) = nullptr;
 };
 
-Status PoolPrepare(OpContext& ctx,
-                   void (*kernel)(const reference::Pool2DParams&, const float*, float*)) {
+template <PoolKind kind>
+void RunF32(const PoolState& s, const void* in, void* out) {
+  if (kind == PoolKind::kAverage) {
+    reference::AveragePool2DF32(s.params, static_cast<const float*>(in), static_cast<float*>(out));
+  } else {
+    reference::MaxPool2DF32(s.params, static_cast<const float*>(in), static_cast<float*>(out));
+  }
+}
+
+template <PoolKind kind, typename T>
+void RunQuant(const PoolState& s, const void* in, void* out) {
+  if (kind == PoolKind::kAverage) {
+    reference::AveragePool2DQuant<T>(s.params, s.act_min, s.act_max, static_cast<const T*>(in),
+                                     static_cast<T*>(out));
+  } else {
+    reference::MaxPool2DQuant<T>(s.params, s.act_min, s.act_max, static_cast<const T*>(in),
+                                 static_cast<T*>(out));
+  }
+}
+
+template <PoolKind kind>
+Status PoolPrepare(OpContext& ctx) {
   EDGEML_RETURN_IF_ERROR(CheckIoCount(ctx, 1, 1, 1));
   const Tensor& input = ctx.input(0);
   EDGEML_RETURN_IF_ERROR(CheckRank(ctx, input, 4, "input"));
-  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
+  if (!spatial_family::IsQuantizedType(input.type)) {
+    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
+  }
   EDGEML_RETURN_IF_ERROR(RequireSameType(ctx, input, 0));
 
   // Without an options table every field takes the format's default (which
@@ -33,9 +61,30 @@ Status PoolPrepare(OpContext& ctx,
   const int32_t stride_w = opts ? opts->stride_w() : 0;
   const int32_t filter_h = opts ? opts->filter_height() : 0;
   const int32_t filter_w = opts ? opts->filter_width() : 0;
+  const tfl::ActivationFunctionType act_fn =
+      opts ? opts->fused_activation_function() : tfl::ActivationFunctionType::NONE;
+  auto state = std::make_unique<PoolState>();
   FloatRange act;
-  EDGEML_RETURN_IF_ERROR(ActivationRange(
-      ctx, opts ? opts->fused_activation_function() : tfl::ActivationFunctionType::NONE, &act));
+  if (input.type == DataType::kFloat32) {
+    EDGEML_RETURN_IF_ERROR(ActivationRange(ctx, act_fn, &act));
+    state->kernel = RunF32<kind>;
+  } else {
+    // LiteRT pools the raw values and does not enforce (only debug-checks)
+    // that input and output share scale and zero point; neither do we.
+    EDGEML_RETURN_IF_ERROR(spatial_family::QuantizedActivationRange(
+        ctx, act_fn, ctx.output(0), &state->act_min, &state->act_max));
+    switch (input.type) {
+      case DataType::kInt8:
+        state->kernel = RunQuant<kind, int8_t>;
+        break;
+      case DataType::kUInt8:
+        state->kernel = RunQuant<kind, uint8_t>;
+        break;
+      default:
+        state->kernel = RunQuant<kind, int16_t>;
+        break;
+    }
+  }
 
   PaddedDim ph, pw;
   EDGEML_RETURN_IF_ERROR(
@@ -43,7 +92,6 @@ Status PoolPrepare(OpContext& ctx,
   EDGEML_RETURN_IF_ERROR(
       ComputePadding(ctx, padding, input.dim(2), filter_w, stride_w, 1, "width", &pw));
 
-  auto state = std::make_unique<PoolState>();
   reference::Pool2DParams& p = state->params;
   p.batches = input.dim(0);
   p.in_h = input.dim(1);
@@ -59,7 +107,6 @@ Status PoolPrepare(OpContext& ctx,
   p.pad_left = pw.pad_before;
   p.act_min = act.min;
   p.act_max = act.max;
-  state->kernel = kernel;
   EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(0, {p.batches, p.out_h, p.out_w, p.channels}));
   ctx.set_state(std::move(state));
   return Status::Ok();
@@ -67,17 +114,17 @@ Status PoolPrepare(OpContext& ctx,
 
 Status PoolEval(OpContext& ctx) {
   const PoolState* s = ctx.state<PoolState>();
-  s->kernel(s->params, ctx.input(0).data_as<float>(), ctx.output(0).data_as<float>());
+  s->kernel(*s, ctx.input(0).data, ctx.output(0).data);
   return Status::Ok();
 }
 
 Status AveragePoolPrepare(OpContext& ctx) {
-  EDGEML_RETURN_IF_ERROR(PoolPrepare(ctx, reference::AveragePool2DF32));
+  EDGEML_RETURN_IF_ERROR(PoolPrepare<PoolKind::kAverage>(ctx));
   return spatial_family::FoldIfConstant(ctx, PoolEval);
 }
 
 Status MaxPoolPrepare(OpContext& ctx) {
-  EDGEML_RETURN_IF_ERROR(PoolPrepare(ctx, reference::MaxPool2DF32));
+  EDGEML_RETURN_IF_ERROR(PoolPrepare<PoolKind::kMax>(ctx));
   return spatial_family::FoldIfConstant(ctx, PoolEval);
 }
 
@@ -85,7 +132,7 @@ Status MaxPoolPrepare(OpContext& ctx) {
 
 namespace spatial_family {
 
-// Versions 2 and 3 add int8 and int16, which prepare rejects by type.
+// Version 2 adds int8, version 3 int16.
 OpRegistration AveragePool2DRegistration() {
   return {"AVERAGE_POOL_2D", 1, 3, AveragePoolPrepare, PoolEval};
 }

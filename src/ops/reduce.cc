@@ -1,9 +1,13 @@
-// MEAN, SUM and REDUCE_MAX (float32) over a constant int32 axis list.
+// MEAN, SUM and REDUCE_MAX over a constant int32 axis list: float32, and
+// int8/uint8/int16 with LiteRT's integer arithmetic (see
+// kernels/reference/reduce_quant.h).
 #include "kernels/reference/reduce.h"
 
+#include <cstring>
 #include <memory>
 #include <vector>
 
+#include "kernels/reference/reduce_quant.h"
 #include "ops/op_util.h"
 #include "ops/spatial_family.h"
 
@@ -13,25 +17,129 @@ namespace {
 using spatial_family::RequireFloat32;
 using spatial_family::RequireSameType;
 
-using ReduceKernel = void (*)(const reference::ReduceGeometry&, const float*, float*, int64_t*);
+enum class ReduceOp { kMean, kSum, kMax };
 
 struct ReduceState : OpState {
   reference::ReduceGeometry geometry;
   std::vector<int64_t> index;  // kernel workspace, sized at prepare
-  ReduceKernel kernel = nullptr;
+  std::vector<int32_t> sums;   // quantized sums, one per output
+  reference::QuantReduceParams quant;
+  reference::FloatSumParams float_sum;
+  // Type-erased kernel; the wrappers below restore the element type.
+  void (*kernel)(ReduceState&, const Tensor&, Tensor&) = nullptr;
 };
+
+template <ReduceOp op>
+void RunF32(ReduceState& s, const Tensor& in, Tensor& out) {
+  const float* x = in.data_as<float>();
+  float* y = out.data_as<float>();
+  if (op == ReduceOp::kMean) reference::MeanF32(s.geometry, x, y, s.index.data());
+  if (op == ReduceOp::kSum) reference::SumF32(s.geometry, x, y, s.index.data());
+  if (op == ReduceOp::kMax) reference::ReduceMaxF32(s.geometry, x, y, s.index.data());
+}
+
+template <typename T>
+void RunQuantMeanOrSum(ReduceState& s, const Tensor& in, Tensor& out) {
+  reference::QuantizedMeanOrSum<T>(s.geometry, s.quant, in.data_as<T>(), out.data_as<T>(),
+                                   s.sums.data(), s.index.data());
+}
+
+template <typename T>
+void RunQuantSumFloat(ReduceState& s, const Tensor& in, Tensor& out) {
+  reference::QuantizedSumFloat<T>(s.geometry, s.float_sum, in.data_as<T>(), out.data_as<T>(),
+                                  s.sums.data(), s.index.data());
+}
+
+template <typename T>
+void RunQuantMax(ReduceState& s, const Tensor& in, Tensor& out) {
+  reference::ReduceMaxQuant<T>(s.geometry, in.data_as<T>(), out.data_as<T>(), s.index.data());
+}
+
+// An empty axis list: LiteRT's quantized MEAN and SUM copy the raw values.
+void RunCopy(ReduceState&, const Tensor& in, Tensor& out) {
+  if (in.bytes > 0) std::memcpy(out.data, in.data, in.bytes);
+}
 
 Status ReduceEval(OpContext& ctx) {
   ReduceState* s = ctx.state<ReduceState>();
-  s->kernel(s->geometry, ctx.input(0).data_as<float>(), ctx.output(0).data_as<float>(),
-            s->index.data());
+  s->kernel(*s, ctx.input(0), ctx.output(0));
   return Status::Ok();
 }
 
-Status ReducePrepare(OpContext& ctx, ReduceKernel kernel) {
+template <template <typename> class Run>
+void (*PickQuant(DataType type))(ReduceState&, const Tensor&, Tensor&) {
+  switch (type) {
+    case DataType::kInt8:
+      return Run<int8_t>::Fn;
+    case DataType::kUInt8:
+      return Run<uint8_t>::Fn;
+    default:
+      return Run<int16_t>::Fn;
+  }
+}
+template <typename T>
+struct MeanOrSumFn {
+  static constexpr auto Fn = RunQuantMeanOrSum<T>;
+};
+template <typename T>
+struct MaxFn {
+  static constexpr auto Fn = RunQuantMax<T>;
+};
+
+// Quantization checks and kernel choice for int8/uint8/int16 inputs, as
+// LiteRT's reduce.cc: int16 zero points are 0; REDUCE_MAX needs the output
+// quantized exactly as the input; MEAN/SUM rescale by input/output scale.
+Status PrepareQuantized(OpContext& ctx, ReduceOp op, bool empty_axes, ReduceState* state) {
+  const Tensor& input = ctx.input(0);
+  const Tensor& output = ctx.output(0);
+  spatial_family::QuantParam qi, qo;
+  EDGEML_RETURN_IF_ERROR(spatial_family::ReadQuantParam(ctx, input, "input", &qi));
+  EDGEML_RETURN_IF_ERROR(spatial_family::ReadQuantParam(ctx, output, "output", &qo));
+  if (input.type == DataType::kInt16) {
+    EDGEML_OP_ENSURE(ctx, qi.zero_point == 0 && qo.zero_point == 0,
+                     "INT16 input %s and output %s must have zero point 0 (have %d and %d)",
+                     ctx.Describe(input).c_str(), ctx.Describe(output).c_str(), qi.zero_point,
+                     qo.zero_point);
+  }
+  if (op == ReduceOp::kMax) {
+    EDGEML_OP_ENSURE(ctx, qi.scale == qo.scale && qi.zero_point == qo.zero_point,
+                     "input %s (scale %g, zero point %d) and output %s (scale %g, zero point "
+                     "%d) must be quantized alike",
+                     ctx.Describe(input).c_str(), static_cast<double>(qi.scale), qi.zero_point,
+                     ctx.Describe(output).c_str(), static_cast<double>(qo.scale), qo.zero_point);
+    state->kernel = PickQuant<MaxFn>(input.type);
+    return Status::Ok();
+  }
+  if (empty_axes) {
+    state->kernel = RunCopy;
+    return Status::Ok();
+  }
+  // LiteRT divides the scales in double after widening each float.
+  quant::Multiplier m =
+      quant::QuantizeMultiplier(static_cast<double>(qi.scale) / static_cast<double>(qo.scale));
+  if (op == ReduceOp::kMean) m = reference::MeanMultiplier(m, state->geometry.reduced_count);
+  state->quant.multiplier = m;
+  state->quant.input_zero_point = qi.zero_point;
+  state->quant.output_zero_point = qo.zero_point;
+  state->sums.assign(static_cast<size_t>(state->geometry.output_count), 0);
+  if (op == ReduceOp::kSum && input.type != DataType::kUInt8) {
+    // LiteRT's reference SUM is broken for these types (it reads the data
+    // as uint8); follow its optimized kernel instead.
+    state->float_sum = reference::MakeFloatSumParams(qi.scale, qi.zero_point, qo.scale,
+                                                     qo.zero_point, state->geometry.reduced_count);
+    state->kernel =
+        input.type == DataType::kInt8 ? RunQuantSumFloat<int8_t> : RunQuantSumFloat<int16_t>;
+    return Status::Ok();
+  }
+  state->kernel = PickQuant<MeanOrSumFn>(input.type);
+  return Status::Ok();
+}
+
+Status ReducePrepare(OpContext& ctx, ReduceOp op) {
   EDGEML_RETURN_IF_ERROR(CheckIoCount(ctx, 2, 2, 1));
   const Tensor& input = ctx.input(0);
-  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
+  const bool quantized = spatial_family::IsQuantizedType(input.type);
+  if (!quantized) EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
   EDGEML_RETURN_IF_ERROR(RequireSameType(ctx, input, 0));
   EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.input(1), DataType::kInt32, "axis"));
   std::vector<int64_t> axes;
@@ -62,20 +170,29 @@ Status ReducePrepare(OpContext& ctx, ReduceKernel kernel) {
   auto state = std::make_unique<ReduceState>();
   state->geometry = reference::MakeReduceGeometry(input.shape, reduced);
   state->index.assign(state->geometry.dims.size() + 1, 0);
-  state->kernel = kernel;
+  if (quantized) {
+    EDGEML_RETURN_IF_ERROR(PrepareQuantized(ctx, op, axes.empty(), state.get()));
+  } else if (op == ReduceOp::kMean) {
+    state->kernel = RunF32<ReduceOp::kMean>;
+  } else if (op == ReduceOp::kSum) {
+    state->kernel = RunF32<ReduceOp::kSum>;
+  } else {
+    state->kernel = RunF32<ReduceOp::kMax>;
+  }
   ctx.set_state(std::move(state));
   return spatial_family::FoldIfConstant(ctx, ReduceEval);
 }
 
-Status MeanPrepare(OpContext& ctx) { return ReducePrepare(ctx, reference::MeanF32); }
-Status SumPrepare(OpContext& ctx) { return ReducePrepare(ctx, reference::SumF32); }
-Status ReduceMaxPrepare(OpContext& ctx) { return ReducePrepare(ctx, reference::ReduceMaxF32); }
+Status MeanPrepare(OpContext& ctx) { return ReducePrepare(ctx, ReduceOp::kMean); }
+Status SumPrepare(OpContext& ctx) { return ReducePrepare(ctx, ReduceOp::kSum); }
+Status ReduceMaxPrepare(OpContext& ctx) { return ReducePrepare(ctx, ReduceOp::kMax); }
 
 }  // namespace
 
 namespace spatial_family {
 
-// Later versions add quantized types, which prepare rejects by type.
+// MEAN v2 adds uint8, v3 int8 (int16 at v3 too); SUM v2 adds quantized types;
+// REDUCE_MAX v2 adds int8, v3 int16.
 OpRegistration MeanRegistration() { return {"MEAN", 1, 3, MeanPrepare, ReduceEval}; }
 OpRegistration SumRegistration() { return {"SUM", 1, 2, SumPrepare, ReduceEval}; }
 OpRegistration ReduceMaxRegistration() {

@@ -184,6 +184,8 @@ Status ExpandDimsPrepare(OpContext& ctx) {
   const Tensor& in = ctx.input(0);
   EDGEML_RETURN_IF_ERROR(RequireMovable(ctx, in, "input"));
   EDGEML_RETURN_IF_ERROR(RequireSameType(ctx, in, ctx.output(0)));
+  // LiteRT checks this for EXPAND_DIMS only (RESHAPE and SQUEEZE copy raw).
+  EDGEML_RETURN_IF_ERROR(RequireSameQuantization(ctx, in, ctx.output(0)));
   std::vector<int64_t> axis_values;
   EDGEML_RETURN_IF_ERROR(ReadIntVector(ctx, 1, "axis", &axis_values));
   if (axis_values.size() != 1) {

@@ -1,9 +1,13 @@
-// RESIZE_BILINEAR (float32) and RESIZE_NEAREST_NEIGHBOR (any fixed-size
-// type: it only copies pixels) with a constant int32 [2] size input.
+// RESIZE_BILINEAR (float32; int8/uint8/int16 as LiteRT's reference kernels,
+// see kernels/reference/resize_quant.h) and RESIZE_NEAREST_NEIGHBOR (any
+// fixed-size type: it only copies pixels) with a constant int32 [2] size
+// input. Like LiteRT, neither rescales: quantized outputs carry the input's
+// raw values whatever their scale and zero point say.
 #include "kernels/reference/resize.h"
 
 #include <memory>
 
+#include "kernels/reference/resize_quant.h"
 #include "ops/op_util.h"
 #include "ops/spatial_family.h"
 
@@ -17,7 +21,19 @@ using spatial_family::RequireSameType;
 struct ResizeState : OpState {
   reference::ResizeParams params;
   size_t elem_bytes = 0;
+  void (*bilinear)(const reference::ResizeParams&, const void*, void*) = nullptr;
 };
+
+template <typename T>
+void BilinearFixed(const reference::ResizeParams& p, const void* in, void* out) {
+  reference::ResizeBilinearQuantFixed<T>(p, static_cast<const T*>(in), static_cast<T*>(out));
+}
+void BilinearU8(const reference::ResizeParams& p, const void* in, void* out) {
+  reference::ResizeBilinearU8(p, static_cast<const uint8_t*>(in), static_cast<uint8_t*>(out));
+}
+void BilinearF32(const reference::ResizeParams& p, const void* in, void* out) {
+  reference::ResizeBilinearF32(p, static_cast<const float*>(in), static_cast<float*>(out));
+}
 
 // Shared checks; fills everything in `p` except the two flags.
 Status ResizePrepareCommon(OpContext& ctx, reference::ResizeParams* p) {
@@ -50,22 +66,45 @@ Status ResizePrepareCommon(OpContext& ctx, reference::ResizeParams* p) {
 
 Status BilinearEval(OpContext& ctx) {
   const ResizeState* s = ctx.state<ResizeState>();
-  reference::ResizeBilinearF32(s->params, ctx.input(0).data_as<float>(),
-                               ctx.output(0).data_as<float>());
+  s->bilinear(s->params, ctx.input(0).data, ctx.output(0).data);
   return Status::Ok();
 }
 
 Status BilinearPrepare(OpContext& ctx) {
   auto state = std::make_unique<ResizeState>();
   EDGEML_RETURN_IF_ERROR(ResizePrepareCommon(ctx, &state->params));
-  EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, ctx.input(0), "input"));
+  const reference::ResizeParams& rp = state->params;
+  // The fixed-point source coordinates (10 fractional bits) stay well inside
+  // 64 bits below 2^20 pixels a side; LiteRT's own int32 math overflows at 2^21.
+  constexpr int32_t kMaxFixedDim = 1 << 20;
+  if ((ctx.input(0).type == DataType::kInt8 || ctx.input(0).type == DataType::kInt16) &&
+      (rp.in_h > kMaxFixedDim || rp.in_w > kMaxFixedDim || rp.out_h > kMaxFixedDim ||
+       rp.out_w > kMaxFixedDim)) {
+    return ctx.Unsupported("quantized resize from %dx%d to %dx%d; sides over %d are not supported",
+                           rp.in_h, rp.in_w, rp.out_h, rp.out_w, kMaxFixedDim);
+  }
+  switch (ctx.input(0).type) {
+    case DataType::kInt8:
+      state->bilinear = BilinearFixed<int8_t>;
+      break;
+    case DataType::kInt16:
+      state->bilinear = BilinearFixed<int16_t>;
+      break;
+    case DataType::kUInt8:
+      state->bilinear = BilinearU8;
+      break;
+    default:
+      EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, ctx.input(0), "input"));
+      state->bilinear = BilinearF32;
+      break;
+  }
   const tfl::ResizeBilinearOptions* opts = Options<tfl::ResizeBilinearOptions>(ctx);
   state->params.align_corners = opts && opts->align_corners();
   state->params.half_pixel_centers = opts && opts->half_pixel_centers();
   // LiteRT rejects the combination; the coordinate formulas assume one mode.
   EDGEML_OP_ENSURE(ctx, !(state->params.align_corners && state->params.half_pixel_centers),
                    "align_corners and half_pixel_centers are both set; at most one may be");
-  state->elem_bytes = sizeof(float);
+  state->elem_bytes = DataTypeSize(ctx.input(0).type);
   ctx.set_state(std::move(state));
   return spatial_family::FoldIfConstant(ctx, BilinearEval);
 }

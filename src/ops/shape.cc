@@ -53,10 +53,14 @@ Status RequireSameType(OpContext& ctx, const Tensor& in, const Tensor& out) {
 
 Status RequireSameQuantization(OpContext& ctx, const Tensor& in, const Tensor& out) {
   if (!in.quant.quantized() && !out.quant.quantized()) return Status::Ok();
-  if (in.quant.scale != out.quant.scale || in.quant.zero_point != out.quant.zero_point) {
-    return ctx.Unsupported(
-        "input %s and output %s are quantized differently (requantizing is "
-        "not supported)",
+  // LiteRT compares the per-tensor scale and zero point exactly.
+  const bool same = in.quant.quantized() && out.quant.quantized() && !in.quant.zero_point.empty() &&
+                    !out.quant.zero_point.empty() && in.quant.scale[0] == out.quant.scale[0] &&
+                    in.quant.zero_point[0] == out.quant.zero_point[0];
+  if (!same) {
+    return ctx.InvalidModel(
+        "input %s and output %s must have the same scale and zero point (this op does not "
+        "requantize)",
         ctx.Describe(in).c_str(), ctx.Describe(out).c_str());
   }
   return Status::Ok();

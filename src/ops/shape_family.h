@@ -35,8 +35,9 @@ Status RequireMovable(OpContext& ctx, const Tensor& t, const char* role);
 // `out` has the type of `in`.
 Status RequireSameType(OpContext& ctx, const Tensor& in, const Tensor& out);
 
-// For ops that combine several tensors (CONCATENATION, PACK): quantized
-// inputs must share the output's scale and zero point (no requantization).
+// For ops that LiteRT lets carry raw quantized values only between tensors
+// quantized alike (PACK, UNPACK, EXPAND_DIMS, int8 CONCATENATION): when
+// either is quantized, both must be, with equal scale and zero point.
 Status RequireSameQuantization(OpContext& ctx, const Tensor& in, const Tensor& out);
 
 // When every present input is constant, gives each output persistent storage,

@@ -1,5 +1,8 @@
 // Registration and shared checks of the spatial family: pooling, reductions,
 // resize, depth<->space, PAD.
+#include <cmath>
+#include <limits>
+
 #include "ops/builtin_ops.h"
 #include "ops/op_util.h"
 #include "ops/spatial_family.h"
@@ -23,6 +26,82 @@ Status RequireFloat32(OpContext& ctx, const Tensor& t, const char* role) {
       return ctx.InvalidModel("%s %s has type %s, expected FLOAT32", role, ctx.Describe(t).c_str(),
                               DataTypeName(t.type).c_str());
   }
+}
+
+bool IsQuantizedType(DataType type) {
+  return type == DataType::kInt8 || type == DataType::kUInt8 || type == DataType::kInt16;
+}
+
+namespace {
+
+void TypeLimits(DataType type, int32_t* lo, int32_t* hi) {
+  switch (type) {
+    case DataType::kUInt8:
+      *lo = 0;
+      *hi = 255;
+      break;
+    case DataType::kInt16:
+      *lo = std::numeric_limits<int16_t>::min();
+      *hi = std::numeric_limits<int16_t>::max();
+      break;
+    default:
+      *lo = std::numeric_limits<int8_t>::min();
+      *hi = std::numeric_limits<int8_t>::max();
+      break;
+  }
+}
+
+}  // namespace
+
+Status ReadQuantParam(OpContext& ctx, const Tensor& t, const char* role, QuantParam* q) {
+  if (!t.quant.quantized() || t.quant.zero_point.empty()) {
+    return ctx.InvalidModel("%s %s of type %s has no quantization parameters", role,
+                            ctx.Describe(t).c_str(), DataTypeName(t.type).c_str());
+  }
+  const float scale = t.quant.scale[0];
+  const int64_t zp = t.quant.zero_point[0];
+  EDGEML_OP_ENSURE(ctx, std::isfinite(scale) && scale > 0.f,
+                   "%s %s has scale %g; it must be finite and positive", role,
+                   ctx.Describe(t).c_str(), static_cast<double>(scale));
+  int32_t lo = 0, hi = 0;
+  TypeLimits(t.type, &lo, &hi);
+  EDGEML_OP_ENSURE(ctx, zp >= lo && zp <= hi, "%s %s has zero point %lld, outside [%d, %d] of %s",
+                   role, ctx.Describe(t).c_str(), static_cast<long long>(zp), lo, hi,
+                   DataTypeName(t.type).c_str());
+  q->scale = scale;
+  q->zero_point = static_cast<int32_t>(zp);
+  return Status::Ok();
+}
+
+Status QuantizedActivationRange(OpContext& ctx, tfl::ActivationFunctionType act,
+                                const Tensor& output, int32_t* lo, int32_t* hi) {
+  TypeLimits(output.type, lo, hi);
+  quant::FusedActivation fused = quant::FusedActivation::kNone;
+  switch (act) {
+    case tfl::ActivationFunctionType::NONE:
+      return Status::Ok();  // the type's range; scale and zero point unused
+    case tfl::ActivationFunctionType::RELU:
+      fused = quant::FusedActivation::kRelu;
+      break;
+    case tfl::ActivationFunctionType::RELU_N1_TO_1:
+      fused = quant::FusedActivation::kReluN1To1;
+      break;
+    case tfl::ActivationFunctionType::RELU6:
+      fused = quant::FusedActivation::kRelu6;
+      break;
+    default:
+      return ctx.Unsupported("fused activation %s on %s output %s",
+                             tfl::EnumNameActivationFunctionType(act),
+                             DataTypeName(output.type).c_str(), ctx.Describe(output).c_str());
+  }
+  QuantParam q;
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, output, "output", &q));
+  const quant::QuantRange r = quant::ActivationRange(fused, q.scale, q.zero_point, *lo, *hi);
+  EDGEML_OP_ENSURE(ctx, r.lo <= r.hi, "fused activation %s leaves an empty range on output %s",
+                   tfl::EnumNameActivationFunctionType(act), ctx.Describe(output).c_str());
+  *lo = r.lo;
+  *hi = r.hi;
+  return Status::Ok();
 }
 
 Status RequireFixedSize(OpContext& ctx, const Tensor& t, const char* role) {

@@ -101,7 +101,12 @@ struct QuantRange {
 };
 inline QuantRange ActivationRange(FusedActivation act, float scale, int32_t zero_point,
                                   int32_t qmin, int32_t qmax) {
-  auto q = [&](float f) { return zero_point + static_cast<int32_t>(std::round(f / scale)); };
+  // f / scale in float, rounded, as the reference computes it; saturated
+  // before the integer conversion so that tiny scales cannot overflow.
+  auto q = [&](float f) {
+    const double v = static_cast<double>(zero_point) + std::round(f / scale);
+    return static_cast<int32_t>(std::min<double>(std::max<double>(v, qmin), qmax));
+  };
   QuantRange r{qmin, qmax};
   switch (act) {
     case FusedActivation::kNone: break;

@@ -50,8 +50,9 @@ inline ReduceGeometry MakeReduceGeometry(const std::vector<int32_t>& dims,
 // Combines every input element into out[o] (o = its index with the reduced
 // axes dropped). `out` must already hold the identity of `combine`. `index`
 // is caller-provided workspace of g.dims.size() entries (no allocation here).
-template <typename T, typename Combine>
-void ReduceInto(const ReduceGeometry& g, const T* input, T* out, int64_t* index, Combine combine) {
+template <typename In, typename Out, typename Combine>
+void ReduceInto(const ReduceGeometry& g, const In* input, Out* out, int64_t* index,
+                Combine combine) {
   if (g.input_count == 0) return;
   const int rank = static_cast<int>(g.dims.size());
   for (int a = 0; a < rank; ++a) index[a] = 0;
