@@ -6,8 +6,10 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "kernels/reference/fully_connected_quant.h"
+#include "kernels/reference/hybrid.h"
 #include "ops/conv_family.h"
 #include "ops/op_util.h"
 
@@ -25,8 +27,86 @@ struct BatchMatMulState : OpState {
   int32_t lhs_offset = 0, rhs_offset = 0, output_offset = 0;
   int32_t act_min = 0, act_max = 0;
   quant::Multiplier multiplier;
+  // Hybrid nodes (float lhs, int8 rhs).
+  conv_family::HybridWeights hybrid;
+  bool asymmetric = false;
+  int64_t rhs_matrices = 1;
+  std::vector<int32_t> col_sums;  // constant rhs: summed at prepare
+  int col_sums_id = -1;           // otherwise summed into scratch at eval
+  int quantized_id = -1, scales_id = -1, zero_points_id = -1;
   Status (*run)(OpContext& ctx, const BatchMatMulState& s) = nullptr;
 };
+
+Status RunBatchMatMulHybrid(OpContext& ctx, const BatchMatMulState& s) {
+  const int8_t* rhs = ctx.input(1).data_as<int8_t>();
+  const int32_t* col_sums = s.col_sums.data();
+  if (s.col_sums_id >= 0) {
+    int32_t* sums = static_cast<int32_t*>(ctx.scratch(s.col_sums_id));
+    reference::HybridBatchMatMulColumnSums(s.shape, rhs, s.rhs_matrices, sums);
+    col_sums = sums;
+  }
+  reference::HybridScratch h;
+  h.quantized = static_cast<int8_t*>(ctx.scratch(s.quantized_id));
+  h.scales = static_cast<float*>(ctx.scratch(s.scales_id));
+  h.zero_points = static_cast<int32_t*>(ctx.scratch(s.zero_points_id));
+  reference::HybridWeightScales ws;
+  ws.channel = s.hybrid.per_channel ? s.hybrid.scales.data() : nullptr;
+  ws.tensor = s.hybrid.tensor_scale;
+  reference::HybridBatchMatMul(s.shape, ctx.input(0).data_as<float>(), rhs, ws, col_sums,
+                               s.asymmetric, h, ctx.output(0).data_as<float>());
+  return Status::Ok();
+}
+
+// Float lhs with int8 rhs: weight scales per output column (the rhs dim that
+// is not contracted).
+Status PrepareHybridMatMul(OpContext& ctx, const tfl::BatchMatMulOptions* opts,
+                           BatchMatMulState* state) {
+  reference::BatchMatMulShape& s = state->shape;
+  const Tensor& lhs = ctx.input(0);
+  const Tensor& rhs = ctx.input(1);
+  // LiteRT folds lhs [..., Q, R, S] x rhs [..., 1, X, Y] (without adj_x) into
+  // [..., Q * R, S] x [..., X, Y] before its kernel; the product is the same,
+  // but which batch dims exist decides the parameter indexing the hybrid
+  // kernel reproduces.
+  const int lr = lhs.rank(), rr = rhs.rank();
+  const int64_t folded = lr > 2 ? int64_t{lhs.dim(lr - 3)} * lhs.dim(lr - 2) : 0;
+  if (!s.adj_x && lr > 2 && rr > 2 && rhs.dim(rr - 3) == 1 && folded <= INT32_MAX) {
+    Shape l(lhs.shape.begin(), lhs.shape.end() - 3), r(rhs.shape.begin(), rhs.shape.end() - 3);
+    l.push_back(static_cast<int32_t>(folded));
+    l.push_back(lhs.dim(lr - 1));
+    r.push_back(rhs.dim(rr - 2));
+    r.push_back(rhs.dim(rr - 1));
+    for (int d = 0; d < 3; ++d) s.lhs_batch[d] = s.rhs_batch[d] = 1;
+    for (int i = 0; i + 2 < static_cast<int>(l.size()); ++i) {
+      s.lhs_batch[3 - (static_cast<int>(l.size()) - 2) + i] = l[i];
+    }
+    for (int i = 0; i + 2 < static_cast<int>(r.size()); ++i) {
+      s.rhs_batch[3 - (static_cast<int>(r.size()) - 2) + i] = r[i];
+    }
+    s.rows = l[l.size() - 2];
+  }
+  const int col_dim = s.adj_y ? rhs.rank() - 2 : rhs.rank() - 1;
+  EDGEML_RETURN_IF_ERROR(
+      conv_family::PrepareHybridWeights(ctx, 1, s.cols, col_dim, &state->hybrid));
+  state->asymmetric = opts ? opts->asymmetric_quantize_inputs() : false;
+  state->rhs_matrices = int64_t{s.rhs_batch[0]} * s.rhs_batch[1] * s.rhs_batch[2];
+  const size_t sums = static_cast<size_t>(state->rhs_matrices) * static_cast<size_t>(s.cols);
+  if (rhs.is_constant()) {
+    state->col_sums.resize(sums);
+    reference::HybridBatchMatMulColumnSums(s, rhs.data_as<int8_t>(), state->rhs_matrices,
+                                           state->col_sums.data());
+  } else {
+    EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(sums * sizeof(int32_t), &state->col_sums_id));
+  }
+  const int64_t elements = lhs.num_elements();
+  const size_t rows = static_cast<size_t>(s.depth > 0 && elements > 0 ? elements / s.depth : 1);
+  EDGEML_RETURN_IF_ERROR(
+      ctx.RequestScratch(static_cast<size_t>(elements > 0 ? elements : 1), &state->quantized_id));
+  EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(rows * sizeof(float), &state->scales_id));
+  EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(rows * sizeof(int32_t), &state->zero_points_id));
+  state->run = RunBatchMatMulHybrid;
+  return Status::Ok();
+}
 
 template <typename L, typename R, typename Acc>
 Status RunBatchMatMulQuant(OpContext& ctx, const BatchMatMulState& s) {
@@ -121,9 +201,10 @@ Status BatchMatMulPrepare(OpContext& ctx) {
   const Tensor& lhs = ctx.input(0);
   const Tensor& rhs = ctx.input(1);
   const bool quantized = lhs.type == DataType::kInt8 || lhs.type == DataType::kInt16;
+  const bool hybrid = conv_family::IsHybrid(lhs, rhs);
   if (!quantized) {
     EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, lhs, "lhs"));
-    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, rhs, "rhs"));
+    if (!hybrid) EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, rhs, "rhs"));
     EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
   }
   EDGEML_RETURN_IF_ERROR(CheckMatrixRank(ctx, lhs, "lhs"));
@@ -172,6 +253,8 @@ Status BatchMatMulPrepare(OpContext& ctx) {
   EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(0, out_shape));
   if (quantized) {
     EDGEML_RETURN_IF_ERROR(PrepareQuantMatMul(ctx, state.get()));
+  } else if (hybrid) {
+    EDGEML_RETURN_IF_ERROR(PrepareHybridMatMul(ctx, opts, state.get()));
   } else {
     state->run = RunBatchMatMulF32;
   }

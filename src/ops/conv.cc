@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels/reference/conv_quant.h"
+#include "kernels/reference/hybrid.h"
 #include "ops/builtin_ops.h"
 #include "ops/conv_family.h"
 #include "ops/op_util.h"
@@ -254,6 +255,43 @@ bool IsHybrid(const Tensor& input, const Tensor& weights) {
          (weights.type == DataType::kInt8 || weights.type == DataType::kUInt8);
 }
 
+Status PrepareHybridWeights(OpContext& ctx, int weights_i, int32_t channels, int quant_dim,
+                            HybridWeights* w) {
+  const Tensor& weights = ctx.input(weights_i);
+  if (weights.type != DataType::kInt8) {
+    return ctx.Unsupported("weights %s have type %s with FLOAT32 input; hybrid nodes support INT8",
+                           ctx.Describe(weights).c_str(), DataTypeName(weights.type).c_str());
+  }
+  EDGEML_RETURN_IF_ERROR(RequireData(ctx, weights, "weights"));
+  const QuantizationParams& q = weights.quant;
+  const size_t n = q.scale.size();
+  EDGEML_OP_ENSURE(ctx, n == 1 || n == static_cast<size_t>(channels),
+                   "weights %s have %zu quantization scales; a hybrid node needs 1 or %d (one "
+                   "per output channel)",
+                   ctx.Describe(weights).c_str(), n, channels);
+  w->per_channel = n > 1;
+  if (w->per_channel) {
+    EDGEML_OP_ENSURE(ctx, q.quantized_dimension == quant_dim,
+                     "weights %s are quantized along dimension %d; expected %d",
+                     ctx.Describe(weights).c_str(), q.quantized_dimension, quant_dim);
+  }
+  for (float sc : q.scale) {
+    EDGEML_OP_ENSURE(ctx, std::isfinite(sc) && sc >= 0.f,
+                     "weights %s have quantization scale %g; must be finite and non-negative",
+                     ctx.Describe(weights).c_str(), static_cast<double>(sc));
+  }
+  w->tensor_scale = q.scale[0];
+  w->scales.assign(channels, q.scale[0]);
+  if (w->per_channel) w->scales.assign(q.scale.begin(), q.scale.end());
+  w->uniform = true;
+  for (float sc : q.scale) w->uniform = w->uniform && sc == q.scale[0];
+  return Status::Ok();
+}
+
+Status CheckHybridOutput(OpContext& ctx) {
+  return CheckType(ctx, ctx.output(0), DataType::kFloat32, "output");
+}
+
 }  // namespace conv_family
 
 namespace {
@@ -272,10 +310,37 @@ struct ConvState : OpState {
   reference::ConvParams params;
   reference::ConvShape shape;
   bool has_bias = false;
-  reference::QuantConvParams qparams;          // quantized nodes
-  std::vector<quant::Multiplier> multipliers;  // per output channel
+  reference::QuantConvParams qparams;                          // quantized nodes
+  std::vector<quant::Multiplier> multipliers;                  // per output channel
+  conv_family::HybridWeights hybrid;                           // hybrid nodes
+  int quantized_id = -1, scales_id = -1, zero_points_id = -1;  // hybrid scratch
   Status (*run)(OpContext& ctx, const ConvState& s) = nullptr;
 };
+
+reference::HybridScratch HybridBuffers(OpContext& ctx, const ConvState& s) {
+  reference::HybridScratch h;
+  h.quantized = static_cast<int8_t*>(ctx.scratch(s.quantized_id));
+  h.scales = static_cast<float*>(ctx.scratch(s.scales_id));
+  h.zero_points = static_cast<int32_t*>(ctx.scratch(s.zero_points_id));
+  return h;
+}
+
+// LiteRT quantizes symmetrically while every channel shares one scale (and
+// there are no groups), otherwise asymmetrically with per-channel scales.
+Status RunConvHybrid(OpContext& ctx, const ConvState& s) {
+  const float* bias = s.has_bias ? ctx.input(2).data_as<float>() : nullptr;
+  const bool grouped = s.shape.in_ch != s.shape.filter_in_ch;
+  if (s.hybrid.uniform && !grouped) {
+    reference::HybridConvUniform(s.params, s.shape, ctx.input(0).data_as<float>(),
+                                 ctx.input(1).data_as<int8_t>(), s.hybrid.tensor_scale, bias,
+                                 HybridBuffers(ctx, s), ctx.output(0).data_as<float>());
+  } else {
+    reference::HybridConvPerChannel(s.params, s.shape, ctx.input(0).data_as<float>(),
+                                    ctx.input(1).data_as<int8_t>(), s.hybrid.scales.data(), bias,
+                                    HybridBuffers(ctx, s), ctx.output(0).data_as<float>());
+  }
+  return Status::Ok();
+}
 
 template <typename In, typename W, typename Acc>
 Status RunConvQuant(OpContext& ctx, const ConvState& s) {
@@ -300,9 +365,10 @@ Status Conv2DPrepare(OpContext& ctx) {
   const Tensor& input = ctx.input(0);
   const Tensor& filter = ctx.input(1);
   const bool quantized = IsQuantizedActivation(input.type);
+  const bool hybrid = conv_family::IsHybrid(input, filter);
   if (!quantized) {
     EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
-    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, filter, "filter"));
+    if (!hybrid) EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, filter, "filter"));
     EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
   }
   EDGEML_RETURN_IF_ERROR(CheckRank(ctx, input, 4, "input"));
@@ -386,6 +452,17 @@ Status Conv2DPrepare(OpContext& ctx) {
     p.act_min = range.min;
     p.act_max = range.max;
     state->run = RunConvF32;
+    if (hybrid) {
+      EDGEML_RETURN_IF_ERROR(
+          conv_family::PrepareHybridWeights(ctx, 1, s.out_ch, /*quant_dim=*/0, &state->hybrid));
+      const size_t batch = static_cast<size_t>(s.batch > 0 ? s.batch : 1);
+      const size_t elements =
+          static_cast<size_t>(input.num_elements() > 0 ? input.num_elements() : 1);
+      EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(elements, &state->quantized_id));
+      EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(batch * sizeof(float), &state->scales_id));
+      EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(batch * sizeof(int32_t), &state->zero_points_id));
+      state->run = RunConvHybrid;
+    }
   }
   ctx.set_state(std::move(state));
   return Status::Ok();

@@ -78,4 +78,19 @@ void SetQuantParams(const QuantSetup& q, const std::vector<quant::Multiplier>& m
 // for: input FLOAT32 and weights INT8/UINT8.
 bool IsHybrid(const Tensor& input, const Tensor& weights);
 
+// Validated weights of a hybrid node: INT8 with full data, one finite
+// non-negative scale or one per output channel along `quant_dim`. Weight zero
+// points are ignored, as LiteRT's hybrid kernels do (symmetric weights).
+struct HybridWeights {
+  bool per_channel = false;   // more than one scale
+  bool uniform = true;        // every channel has the same scale
+  float tensor_scale = 0.f;   // scale[0]
+  std::vector<float> scales;  // one per output channel (a single scale repeated)
+};
+Status PrepareHybridWeights(OpContext& ctx, int weights_i, int32_t channels, int quant_dim,
+                            HybridWeights* w);
+
+// The float output of a hybrid node must be FLOAT32.
+Status CheckHybridOutput(OpContext& ctx);
+
 }  // namespace edgeml::ops::conv_family

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/reference/conv_quant.h"
+#include "kernels/reference/hybrid.h"
 #include "ops/conv_family.h"
 #include "ops/op_util.h"
 
@@ -29,8 +30,23 @@ struct DepthwiseState : OpState {
   bool has_bias = false;
   reference::QuantConvParams qparams;
   std::vector<quant::Multiplier> multipliers;
+  conv_family::HybridWeights hybrid;                           // hybrid nodes
+  int quantized_id = -1, scales_id = -1, zero_points_id = -1;  // hybrid scratch
   Status (*run)(OpContext& ctx, const DepthwiseState& s) = nullptr;
 };
+
+// LiteRT's hybrid depthwise always quantizes each batch image asymmetrically.
+Status RunDepthwiseHybrid(OpContext& ctx, const DepthwiseState& s) {
+  const float* bias = s.has_bias ? ctx.input(2).data_as<float>() : nullptr;
+  reference::HybridScratch h;
+  h.quantized = static_cast<int8_t*>(ctx.scratch(s.quantized_id));
+  h.scales = static_cast<float*>(ctx.scratch(s.scales_id));
+  h.zero_points = static_cast<int32_t*>(ctx.scratch(s.zero_points_id));
+  reference::HybridDepthwiseConv(s.params, s.shape, s.depth_multiplier,
+                                 ctx.input(0).data_as<float>(), ctx.input(1).data_as<int8_t>(),
+                                 s.hybrid.scales.data(), bias, h, ctx.output(0).data_as<float>());
+  return Status::Ok();
+}
 
 template <typename In, typename W, typename Acc>
 Status RunDepthwiseQuant(OpContext& ctx, const DepthwiseState& s) {
@@ -55,9 +71,10 @@ Status DepthwisePrepare(OpContext& ctx) {
   const Tensor& input = ctx.input(0);
   const Tensor& filter = ctx.input(1);
   const bool quantized = IsQuantizedActivation(input.type);
+  const bool hybrid = conv_family::IsHybrid(input, filter);
   if (!quantized) {
     EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
-    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, filter, "filter"));
+    if (!hybrid) EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, filter, "filter"));
     EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
   }
   EDGEML_RETURN_IF_ERROR(CheckRank(ctx, input, 4, "input"));
@@ -141,6 +158,17 @@ Status DepthwisePrepare(OpContext& ctx) {
     p.act_min = range.min;
     p.act_max = range.max;
     state->run = RunDepthwiseF32;
+    if (hybrid) {
+      EDGEML_RETURN_IF_ERROR(
+          conv_family::PrepareHybridWeights(ctx, 1, s.out_ch, /*quant_dim=*/3, &state->hybrid));
+      const size_t batch = static_cast<size_t>(s.batch > 0 ? s.batch : 1);
+      const size_t elements =
+          static_cast<size_t>(input.num_elements() > 0 ? input.num_elements() : 1);
+      EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(elements, &state->quantized_id));
+      EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(batch * sizeof(float), &state->scales_id));
+      EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(batch * sizeof(int32_t), &state->zero_points_id));
+      state->run = RunDepthwiseHybrid;
+    }
   }
   ctx.set_state(std::move(state));
   return Status::Ok();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels/reference/fully_connected_quant.h"
+#include "kernels/reference/hybrid.h"
 #include "ops/conv_family.h"
 #include "ops/op_util.h"
 
@@ -28,8 +29,86 @@ struct FullyConnectedState : OpState {
   bool has_bias = false;
   reference::QuantFullyConnectedParams qparams;
   std::vector<double> scales;  // per unit, for qparams
+  // Hybrid nodes (float input, int8 weights).
+  conv_family::HybridWeights hybrid;
+  bool asymmetric = false;
+  reference::HybridActivation hybrid_act = reference::HybridActivation::kNone;
+  std::vector<int32_t> row_sums;  // constant weights: summed at prepare
+  int row_sums_id = -1;           // otherwise summed into scratch at eval
+  int quantized_id = -1, scales_id = -1, zero_points_id = -1;
   Status (*run)(OpContext& ctx, const FullyConnectedState& s) = nullptr;
 };
+
+Status RunFullyConnectedHybrid(OpContext& ctx, const FullyConnectedState& s) {
+  const float* bias = s.has_bias ? ctx.input(2).data_as<float>() : nullptr;
+  const int8_t* weights = ctx.input(1).data_as<int8_t>();
+  const int32_t* row_sums = s.row_sums.data();
+  if (s.row_sums_id >= 0) {
+    int32_t* sums = static_cast<int32_t*>(ctx.scratch(s.row_sums_id));
+    reference::RowSums(weights, s.units, s.depth, sums);
+    row_sums = sums;
+  }
+  reference::HybridScratch h;
+  h.quantized = static_cast<int8_t*>(ctx.scratch(s.quantized_id));
+  h.scales = static_cast<float*>(ctx.scratch(s.scales_id));
+  h.zero_points = static_cast<int32_t*>(ctx.scratch(s.zero_points_id));
+  reference::HybridWeightScales ws;
+  ws.channel = s.hybrid.per_channel ? s.hybrid.scales.data() : nullptr;
+  ws.tensor = s.hybrid.tensor_scale;
+  reference::HybridFullyConnected(s.batch, s.depth, s.units, ctx.input(0).data_as<float>(), weights,
+                                  ws, row_sums, bias, s.asymmetric, s.hybrid_act, h,
+                                  ctx.output(0).data_as<float>());
+  return Status::Ok();
+}
+
+// LiteRT applies a hybrid node's activation with its float vector helpers.
+Status HybridActivationOf(OpContext& ctx, tfl::ActivationFunctionType act,
+                          reference::HybridActivation* out) {
+  switch (act) {
+    case tfl::ActivationFunctionType::NONE:
+      *out = reference::HybridActivation::kNone;
+      return Status::Ok();
+    case tfl::ActivationFunctionType::RELU:
+      *out = reference::HybridActivation::kRelu;
+      return Status::Ok();
+    case tfl::ActivationFunctionType::RELU_N1_TO_1:
+      *out = reference::HybridActivation::kReluN1To1;
+      return Status::Ok();
+    case tfl::ActivationFunctionType::RELU6:
+      *out = reference::HybridActivation::kRelu6;
+      return Status::Ok();
+    case tfl::ActivationFunctionType::SIGN_BIT:
+      *out = reference::HybridActivation::kSignBit;
+      return Status::Ok();
+    default:
+      return ctx.Unsupported("fused activation %s is not supported",
+                             tfl::EnumNameActivationFunctionType(act));
+  }
+}
+
+Status PrepareFullyConnectedHybrid(OpContext& ctx, const tfl::FullyConnectedOptions* opts,
+                                   tfl::ActivationFunctionType act, FullyConnectedState* state) {
+  EDGEML_RETURN_IF_ERROR(conv_family::PrepareHybridWeights(ctx, 1, state->units,
+                                                           /*quant_dim=*/0, &state->hybrid));
+  EDGEML_RETURN_IF_ERROR(HybridActivationOf(ctx, act, &state->hybrid_act));
+  state->asymmetric = opts ? opts->asymmetric_quantize_inputs() : false;
+  const Tensor& weights = ctx.input(1);
+  if (weights.is_constant()) {
+    state->row_sums.resize(state->units);
+    reference::RowSums(weights.data_as<int8_t>(), state->units, state->depth,
+                       state->row_sums.data());
+  } else {
+    EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(static_cast<size_t>(state->units) * sizeof(int32_t),
+                                              &state->row_sums_id));
+  }
+  const size_t rows = static_cast<size_t>(state->batch > 0 ? state->batch : 1);
+  const size_t elements = rows * static_cast<size_t>(state->depth);
+  EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(elements, &state->quantized_id));
+  EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(rows * sizeof(float), &state->scales_id));
+  EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(rows * sizeof(int32_t), &state->zero_points_id));
+  state->run = RunFullyConnectedHybrid;
+  return Status::Ok();
+}
 
 template <typename In, typename W, typename Acc>
 Status RunFullyConnectedQuant(OpContext& ctx, const FullyConnectedState& s) {
@@ -55,9 +134,10 @@ Status FullyConnectedPrepare(OpContext& ctx) {
   const Tensor& input = ctx.input(0);
   const Tensor& weights = ctx.input(1);
   const bool quantized = IsQuantizedActivation(input.type);
+  const bool hybrid = conv_family::IsHybrid(input, weights);
   if (!quantized) {
     EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
-    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, weights, "weights"));
+    if (!hybrid) EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, weights, "weights"));
     EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
   }
   EDGEML_RETURN_IF_ERROR(CheckRank(ctx, weights, 2, "weights"));
@@ -115,6 +195,9 @@ Status FullyConnectedPrepare(OpContext& ctx) {
                          ? RunFullyConnectedQuant<int16_t, int8_t, int64_t>
                          : RunFullyConnectedQuant<int16_t, int8_t, int32_t>;
     }
+  } else if (hybrid) {
+    EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, 2, state->units, &state->has_bias));
+    EDGEML_RETURN_IF_ERROR(PrepareFullyConnectedHybrid(ctx, opts, act, state.get()));
   } else {
     EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, 2, state->units, &state->has_bias));
     EDGEML_RETURN_IF_ERROR(ActivationRange(ctx, act, &state->range));

@@ -211,9 +211,11 @@ TEST(BinaryOp, RejectsMixedAndUnsupportedTypes) {
   }
   {
     BinaryModel bm;
-    const Status s = bm.Build(Op::MAXIMUM, DataType::kInt16, {2}, {2});
+    // Quantized INT16 SQUARED_DIFFERENCE does not exist in LiteRT either.
+    const Status s = bm.Build(Op::SQUARED_DIFFERENCE, DataType::kInt16, {2}, {2});
     ASSERT_FALSE(s.ok());
-    EXPECT_TRUE(Contains(s.message(), "MAXIMUM")) << s.message();
+    EXPECT_EQ(s.code(), StatusCode::kUnsupported);
+    EXPECT_TRUE(Contains(s.message(), "SQUARED_DIFFERENCE")) << s.message();
     EXPECT_TRUE(Contains(s.message(), "INT16")) << s.message();
   }
 }
@@ -269,6 +271,7 @@ TEST(UnaryOp, Activations) {
 
 TEST(UnaryOp, Math) {
   EXPECT_EQ(RunUnary(Op::SQRT, {0, 9, 0.25f}), (std::vector<float>{0, 3, 0.5f}));
+  EXPECT_EQ(RunUnary(Op::NEG, {2, -0.5f, 0}), (std::vector<float>{-2, 0.5f, -0.0f}));
   EXPECT_EQ(RunUnary(Op::RSQRT, {4, 0.0625f, 1}), (std::vector<float>{0.5f, 4, 1}));
   const std::vector<float> e = RunUnary(Op::EXP, {0, 1, -1});
   ASSERT_EQ(e.size(), 3u);
@@ -284,14 +287,15 @@ TEST(UnaryOp, RejectsQuantizedAndMismatchedTypes) {
   q.zero_point = {0};
   const int in = b.AddTensor(DataType::kInt8, {4}, "x", q);
   const int out = b.AddTensor(DataType::kInt8, {4}, "y", q);
-  b.AddOperator(Op::LOGISTIC, {in}, {out}, tfl::BuiltinOptions::NONE, 0, 2);
+  // Quantized EXP (a LUT in LiteRT) is not implemented.
+  b.AddOperator(Op::EXP, {in}, {out}, tfl::BuiltinOptions::NONE, 0, 2);
   b.SetInputs({in});
   b.SetOutputs({out});
   TestModel m;
   Status s = m.Build(b);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), StatusCode::kUnsupported);
-  EXPECT_TRUE(Contains(s.message(), "LOGISTIC")) << s.message();
+  EXPECT_TRUE(Contains(s.message(), "EXP")) << s.message();
   EXPECT_TRUE(Contains(s.message(), "INT8")) << s.message();
 
   ModelBuilder b2;

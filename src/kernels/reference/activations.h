@@ -63,6 +63,10 @@ inline void Exp(int64_t n, const float* in, float* out) {
   for (int64_t i = 0; i < n; ++i) out[i] = std::exp(in[i]);
 }
 
+inline void Neg(int64_t n, const float* in, float* out) {
+  for (int64_t i = 0; i < n; ++i) out[i] = -in[i];
+}
+
 inline void Sqrt(int64_t n, const float* in, float* out) {
   for (int64_t i = 0; i < n; ++i) out[i] = std::sqrt(in[i]);
 }
