@@ -230,6 +230,7 @@ Status Subgraph::PrepareNode(int n) {
     return Errorf(StatusCode::kInternal, "%s (node %d) has no eval function",
                   node.op_name.c_str(), n);
   }
+  node.empty = !node.outputs.empty();
   for (int out : node.outputs) {
     Tensor& t = tensors_[out];
     if (t.bytes == SIZE_MAX) {
@@ -237,6 +238,7 @@ Status Subgraph::PrepareNode(int n) {
                     node.op_name.c_str(), n, DescribeTensor(out).c_str());
     }
     if (t.allocation == Allocation::kNone) t.allocation = Allocation::kArena;
+    if (t.bytes != 0) node.empty = false;
   }
   return Status::Ok();
 }
@@ -338,7 +340,9 @@ Status Subgraph::Invoke() {
   }
   for (size_t n = 0; n < nodes_.size(); ++n) {
     Node& node = nodes_[n];
-    if (node.folded) continue;
+    // Empty outputs: skipping also keeps kernels from looping over huge
+    // shapes that contain a zero dim (a crafted-model hang).
+    if (node.folded || node.empty) continue;
     OpContext ctx(this, static_cast<int>(n));
     EDGEML_RETURN_IF_ERROR(node.reg->eval(ctx));
   }

@@ -22,6 +22,7 @@ struct Node {
   std::unique_ptr<OpState> state;
   std::vector<int> scratch;  // indices into Subgraph::scratch_
   bool folded = false;
+  bool empty = false;  // every output has zero elements: nothing to compute
 };
 
 class Subgraph {
