@@ -20,7 +20,8 @@ the ops the .tflite actually contains, I/O dtypes and quantization, and the
 tool versions. Everything is seeded: running it twice gives the same files.
 
 Usage: /work/venv/bin/python scripts/make_quant_models.py [--out DIR] [--only SUBSTR]
-Requires tensorflow-cpu and ai-edge-litert (scripts/requirements-dev.txt).
+Requires ai-edge-litert (scripts/requirements-dev.txt) and tensorflow-cpu
+(scripts/requirements-zoo.txt).
 """
 
 import argparse
