@@ -33,7 +33,7 @@ struct BatchMatMulState : OpState {
   int64_t rhs_matrices = 1;
   std::vector<int32_t> col_sums;  // constant rhs: summed at prepare
   int col_sums_id = -1;           // otherwise summed into scratch at eval
-  int quantized_id = -1, scales_id = -1, zero_points_id = -1;
+  conv_family::HybridScratchIds scratch;
   Status (*run)(OpContext& ctx, const BatchMatMulState& s) = nullptr;
 };
 
@@ -45,10 +45,7 @@ Status RunBatchMatMulHybrid(OpContext& ctx, const BatchMatMulState& s) {
     reference::HybridBatchMatMulColumnSums(s.shape, rhs, s.rhs_matrices, sums);
     col_sums = sums;
   }
-  reference::HybridScratch h;
-  h.quantized = static_cast<int8_t*>(ctx.scratch(s.quantized_id));
-  h.scales = static_cast<float*>(ctx.scratch(s.scales_id));
-  h.zero_points = static_cast<int32_t*>(ctx.scratch(s.zero_points_id));
+  const reference::HybridScratch h = s.scratch.Get(ctx);
   reference::HybridWeightScales ws;
   ws.channel = s.hybrid.per_channel ? s.hybrid.scales.data() : nullptr;
   ws.tensor = s.hybrid.tensor_scale;
@@ -99,11 +96,8 @@ Status PrepareHybridMatMul(OpContext& ctx, const tfl::BatchMatMulOptions* opts,
     EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(sums * sizeof(int32_t), &state->col_sums_id));
   }
   const int64_t elements = lhs.num_elements();
-  const size_t rows = static_cast<size_t>(s.depth > 0 && elements > 0 ? elements / s.depth : 1);
-  EDGEML_RETURN_IF_ERROR(
-      ctx.RequestScratch(static_cast<size_t>(elements > 0 ? elements : 1), &state->quantized_id));
-  EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(rows * sizeof(float), &state->scales_id));
-  EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(rows * sizeof(int32_t), &state->zero_points_id));
+  const int64_t rows = s.depth > 0 && elements > 0 ? elements / s.depth : 1;
+  EDGEML_RETURN_IF_ERROR(state->scratch.Request(ctx, elements, rows));
   state->run = RunBatchMatMulHybrid;
   return Status::Ok();
 }

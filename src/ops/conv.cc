@@ -255,6 +255,57 @@ bool IsHybrid(const Tensor& input, const Tensor& weights) {
          (weights.type == DataType::kInt8 || weights.type == DataType::kUInt8);
 }
 
+Status HybridScratchIds::Request(OpContext& ctx, int64_t elements, int64_t rows) {
+  const size_t n = static_cast<size_t>(elements > 0 ? elements : 1);
+  const size_t r = static_cast<size_t>(rows > 0 ? rows : 1);
+  EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(n, &quantized));
+  EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(r * sizeof(float), &scales));
+  return ctx.RequestScratch(r * sizeof(int32_t), &zero_points);
+}
+
+reference::HybridScratch HybridScratchIds::Get(OpContext& ctx) const {
+  reference::HybridScratch h;
+  h.quantized = static_cast<int8_t*>(ctx.scratch(quantized));
+  h.scales = static_cast<float*>(ctx.scratch(scales));
+  h.zero_points = static_cast<int32_t*>(ctx.scratch(zero_points));
+  return h;
+}
+
+Status CheckConvLikeInputs(OpContext& ctx, bool* quantized, bool* hybrid) {
+  EDGEML_RETURN_IF_ERROR(CheckIoCount(ctx, 2, 3, 1));
+  EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 0, "input"));
+  EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 1, "filter"));
+  const Tensor& input = ctx.input(0);
+  const Tensor& filter = ctx.input(1);
+  *quantized = IsQuantizedActivation(input.type);
+  *hybrid = IsHybrid(input, filter);
+  if (!*quantized) {
+    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
+    if (!*hybrid) EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, filter, "filter"));
+    EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
+  }
+  EDGEML_RETURN_IF_ERROR(CheckRank(ctx, input, 4, "input"));
+  return CheckRank(ctx, filter, 4, "filter");
+}
+
+Status PlanConvWindow(OpContext& ctx, const ConvWindow& w, reference::ConvShape* s,
+                      reference::ConvParams* p) {
+  PaddedDim ph, pw;
+  EDGEML_RETURN_IF_ERROR(ComputePadding(ctx, w.padding, s->in_h, s->filter_h, w.stride_h,
+                                        w.dilation_h, "height", &ph));
+  EDGEML_RETURN_IF_ERROR(
+      ComputePadding(ctx, w.padding, s->in_w, s->filter_w, w.stride_w, w.dilation_w, "width", &pw));
+  s->out_h = ph.out;
+  s->out_w = pw.out;
+  p->stride_h = w.stride_h;
+  p->stride_w = w.stride_w;
+  p->dilation_h = w.dilation_h;
+  p->dilation_w = w.dilation_w;
+  p->pad_top = ph.pad_before;
+  p->pad_left = pw.pad_before;
+  return Status::Ok();
+}
+
 Status PrepareHybridWeights(OpContext& ctx, int weights_i, int32_t channels, int quant_dim,
                             HybridWeights* w) {
   const Tensor& weights = ctx.input(weights_i);
@@ -310,20 +361,12 @@ struct ConvState : OpState {
   reference::ConvParams params;
   reference::ConvShape shape;
   bool has_bias = false;
-  reference::QuantConvParams qparams;                          // quantized nodes
-  std::vector<quant::Multiplier> multipliers;                  // per output channel
-  conv_family::HybridWeights hybrid;                           // hybrid nodes
-  int quantized_id = -1, scales_id = -1, zero_points_id = -1;  // hybrid scratch
+  reference::QuantConvParams qparams;          // quantized nodes
+  std::vector<quant::Multiplier> multipliers;  // per output channel
+  conv_family::HybridWeights hybrid;           // hybrid nodes
+  conv_family::HybridScratchIds scratch;       // hybrid nodes
   Status (*run)(OpContext& ctx, const ConvState& s) = nullptr;
 };
-
-reference::HybridScratch HybridBuffers(OpContext& ctx, const ConvState& s) {
-  reference::HybridScratch h;
-  h.quantized = static_cast<int8_t*>(ctx.scratch(s.quantized_id));
-  h.scales = static_cast<float*>(ctx.scratch(s.scales_id));
-  h.zero_points = static_cast<int32_t*>(ctx.scratch(s.zero_points_id));
-  return h;
-}
 
 // LiteRT quantizes symmetrically while every channel shares one scale (and
 // there are no groups), otherwise asymmetrically with per-channel scales.
@@ -333,11 +376,11 @@ Status RunConvHybrid(OpContext& ctx, const ConvState& s) {
   if (s.hybrid.uniform && !grouped) {
     reference::HybridConvUniform(s.params, s.shape, ctx.input(0).data_as<float>(),
                                  ctx.input(1).data_as<int8_t>(), s.hybrid.tensor_scale, bias,
-                                 HybridBuffers(ctx, s), ctx.output(0).data_as<float>());
+                                 s.scratch.Get(ctx), ctx.output(0).data_as<float>());
   } else {
     reference::HybridConvPerChannel(s.params, s.shape, ctx.input(0).data_as<float>(),
                                     ctx.input(1).data_as<int8_t>(), s.hybrid.scales.data(), bias,
-                                    HybridBuffers(ctx, s), ctx.output(0).data_as<float>());
+                                    s.scratch.Get(ctx), ctx.output(0).data_as<float>());
   }
   return Status::Ok();
 }
@@ -359,32 +402,14 @@ Status RunConvF32(OpContext& ctx, const ConvState& s) {
 }
 
 Status Conv2DPrepare(OpContext& ctx) {
-  EDGEML_RETURN_IF_ERROR(CheckIoCount(ctx, 2, 3, 1));
-  EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 0, "input"));
-  EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 1, "filter"));
+  bool quantized = false, hybrid = false;
+  EDGEML_RETURN_IF_ERROR(conv_family::CheckConvLikeInputs(ctx, &quantized, &hybrid));
   const Tensor& input = ctx.input(0);
   const Tensor& filter = ctx.input(1);
-  const bool quantized = IsQuantizedActivation(input.type);
-  const bool hybrid = conv_family::IsHybrid(input, filter);
-  if (!quantized) {
-    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
-    if (!hybrid) EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, filter, "filter"));
-    EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
-  }
-  EDGEML_RETURN_IF_ERROR(CheckRank(ctx, input, 4, "input"));
-  EDGEML_RETURN_IF_ERROR(CheckRank(ctx, filter, 4, "filter"));
-
   const auto* opts = Options<tfl::Conv2DOptions>(ctx);
-  const tfl::Padding padding = opts ? opts->padding() : tfl::Padding::SAME;
-  const int32_t stride_h = opts ? opts->stride_h() : 0;
-  const int32_t stride_w = opts ? opts->stride_w() : 0;
-  const int32_t dilation_h = opts ? opts->dilation_h_factor() : 1;
-  const int32_t dilation_w = opts ? opts->dilation_w_factor() : 1;
-  const auto act = opts ? opts->fused_activation_function() : tfl::ActivationFunctionType::NONE;
-  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, stride_h, "stride_h"));
-  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, stride_w, "stride_w"));
-  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, dilation_h, "dilation_h_factor"));
-  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, dilation_w, "dilation_w_factor"));
+  conv_family::ConvWindow window;
+  EDGEML_RETURN_IF_ERROR(conv_family::ReadConvWindow(ctx, opts, &window));
+  const auto act = window.act;
 
   auto state = std::make_unique<ConvState>();
   reference::ConvShape& s = state->shape;
@@ -409,21 +434,8 @@ Status Conv2DPrepare(OpContext& ctx) {
                    ctx.Describe(filter).c_str(), s.out_ch, groups);
   if (!quantized) EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, 2, s.out_ch, &state->has_bias));
 
-  PaddedDim ph, pw;
-  EDGEML_RETURN_IF_ERROR(
-      ComputePadding(ctx, padding, s.in_h, s.filter_h, stride_h, dilation_h, "height", &ph));
-  EDGEML_RETURN_IF_ERROR(
-      ComputePadding(ctx, padding, s.in_w, s.filter_w, stride_w, dilation_w, "width", &pw));
-  s.out_h = ph.out;
-  s.out_w = pw.out;
-
   reference::ConvParams& p = state->params;
-  p.stride_h = stride_h;
-  p.stride_w = stride_w;
-  p.dilation_h = dilation_h;
-  p.dilation_w = dilation_w;
-  p.pad_top = ph.pad_before;
-  p.pad_left = pw.pad_before;
+  EDGEML_RETURN_IF_ERROR(conv_family::PlanConvWindow(ctx, window, &s, &p));
   EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(0, {s.batch, s.out_h, s.out_w, s.out_ch}));
   if (quantized) {
     QuantSetup q;
@@ -455,12 +467,7 @@ Status Conv2DPrepare(OpContext& ctx) {
     if (hybrid) {
       EDGEML_RETURN_IF_ERROR(
           conv_family::PrepareHybridWeights(ctx, 1, s.out_ch, /*quant_dim=*/0, &state->hybrid));
-      const size_t batch = static_cast<size_t>(s.batch > 0 ? s.batch : 1);
-      const size_t elements =
-          static_cast<size_t>(input.num_elements() > 0 ? input.num_elements() : 1);
-      EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(elements, &state->quantized_id));
-      EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(batch * sizeof(float), &state->scales_id));
-      EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(batch * sizeof(int32_t), &state->zero_points_id));
+      EDGEML_RETURN_IF_ERROR(state->scratch.Request(ctx, input.num_elements(), s.batch));
       state->run = RunConvHybrid;
     }
   }

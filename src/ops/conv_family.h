@@ -8,6 +8,7 @@
 
 #include "edgeml/op.h"
 #include "kernels/reference/conv_quant.h"
+#include "kernels/reference/hybrid.h"
 #include "ops/op_util.h"
 #include "quant/fixed_point.h"
 
@@ -77,6 +78,47 @@ void SetQuantParams(const QuantSetup& q, const std::vector<quant::Multiplier>& m
 // Whether a float32 node with int8 weights (dynamic-range "hybrid") is asked
 // for: input FLOAT32 and weights INT8/UINT8.
 bool IsHybrid(const Tensor& input, const Tensor& weights);
+
+// Scratch of a hybrid node: the input quantized on the fly (one byte per
+// element) and a scale and zero point per quantized row or image.
+struct HybridScratchIds {
+  int quantized = -1, scales = -1, zero_points = -1;
+  Status Request(OpContext& ctx, int64_t elements, int64_t rows);
+  reference::HybridScratch Get(OpContext& ctx) const;
+};
+
+// The checks CONV_2D and DEPTHWISE_CONV_2D open with: 2-3 inputs and one
+// output, input and filter present, a float, quantized or hybrid type
+// combination, rank-4 input and filter.
+Status CheckConvLikeInputs(OpContext& ctx, bool* quantized, bool* hybrid);
+
+// The sliding-window options of CONV_2D and DEPTHWISE_CONV_2D, validated.
+struct ConvWindow {
+  tfl::Padding padding = tfl::Padding::SAME;
+  int32_t stride_h = 0, stride_w = 0, dilation_h = 1, dilation_w = 1;
+  tfl::ActivationFunctionType act = tfl::ActivationFunctionType::NONE;
+};
+template <typename Options>
+Status ReadConvWindow(OpContext& ctx, const Options* opts, ConvWindow* w) {
+  if (opts) {
+    w->padding = opts->padding();
+    w->stride_h = opts->stride_h();
+    w->stride_w = opts->stride_w();
+    w->dilation_h = opts->dilation_h_factor();
+    w->dilation_w = opts->dilation_w_factor();
+    w->act = opts->fused_activation_function();
+  }
+  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, w->stride_h, "stride_h"));
+  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, w->stride_w, "stride_w"));
+  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, w->dilation_h, "dilation_h_factor"));
+  return CheckPositive(ctx, w->dilation_w, "dilation_w_factor");
+}
+
+// Output size and padding of the window over the input of `shape` (whose
+// input and filter sizes are set): fills shape->out_h/out_w and the
+// stride, dilation and padding fields of `params`.
+Status PlanConvWindow(OpContext& ctx, const ConvWindow& w, reference::ConvShape* shape,
+                      reference::ConvParams* params);
 
 // Validated weights of a hybrid node: INT8 with full data, one finite
 // non-negative scale or one per output channel along `quant_dim`. Weight zero

@@ -30,18 +30,15 @@ struct DepthwiseState : OpState {
   bool has_bias = false;
   reference::QuantConvParams qparams;
   std::vector<quant::Multiplier> multipliers;
-  conv_family::HybridWeights hybrid;                           // hybrid nodes
-  int quantized_id = -1, scales_id = -1, zero_points_id = -1;  // hybrid scratch
+  conv_family::HybridWeights hybrid;      // hybrid nodes
+  conv_family::HybridScratchIds scratch;  // hybrid nodes
   Status (*run)(OpContext& ctx, const DepthwiseState& s) = nullptr;
 };
 
 // LiteRT's hybrid depthwise always quantizes each batch image asymmetrically.
 Status RunDepthwiseHybrid(OpContext& ctx, const DepthwiseState& s) {
   const float* bias = s.has_bias ? ctx.input(2).data_as<float>() : nullptr;
-  reference::HybridScratch h;
-  h.quantized = static_cast<int8_t*>(ctx.scratch(s.quantized_id));
-  h.scales = static_cast<float*>(ctx.scratch(s.scales_id));
-  h.zero_points = static_cast<int32_t*>(ctx.scratch(s.zero_points_id));
+  const reference::HybridScratch h = s.scratch.Get(ctx);
   reference::HybridDepthwiseConv(s.params, s.shape, s.depth_multiplier,
                                  ctx.input(0).data_as<float>(), ctx.input(1).data_as<int8_t>(),
                                  s.hybrid.scales.data(), bias, h, ctx.output(0).data_as<float>());
@@ -65,32 +62,14 @@ Status RunDepthwiseF32(OpContext& ctx, const DepthwiseState& s) {
 }
 
 Status DepthwisePrepare(OpContext& ctx) {
-  EDGEML_RETURN_IF_ERROR(CheckIoCount(ctx, 2, 3, 1));
-  EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 0, "input"));
-  EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 1, "filter"));
+  bool quantized = false, hybrid = false;
+  EDGEML_RETURN_IF_ERROR(conv_family::CheckConvLikeInputs(ctx, &quantized, &hybrid));
   const Tensor& input = ctx.input(0);
   const Tensor& filter = ctx.input(1);
-  const bool quantized = IsQuantizedActivation(input.type);
-  const bool hybrid = conv_family::IsHybrid(input, filter);
-  if (!quantized) {
-    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
-    if (!hybrid) EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, filter, "filter"));
-    EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.output(0), DataType::kFloat32, "output"));
-  }
-  EDGEML_RETURN_IF_ERROR(CheckRank(ctx, input, 4, "input"));
-  EDGEML_RETURN_IF_ERROR(CheckRank(ctx, filter, 4, "filter"));
-
   const auto* opts = Options<tfl::DepthwiseConv2DOptions>(ctx);
-  const tfl::Padding padding = opts ? opts->padding() : tfl::Padding::SAME;
-  const int32_t stride_h = opts ? opts->stride_h() : 0;
-  const int32_t stride_w = opts ? opts->stride_w() : 0;
-  const int32_t dilation_h = opts ? opts->dilation_h_factor() : 1;
-  const int32_t dilation_w = opts ? opts->dilation_w_factor() : 1;
-  const auto act = opts ? opts->fused_activation_function() : tfl::ActivationFunctionType::NONE;
-  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, stride_h, "stride_h"));
-  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, stride_w, "stride_w"));
-  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, dilation_h, "dilation_h_factor"));
-  EDGEML_RETURN_IF_ERROR(CheckPositive(ctx, dilation_w, "dilation_w_factor"));
+  conv_family::ConvWindow window;
+  EDGEML_RETURN_IF_ERROR(conv_family::ReadConvWindow(ctx, opts, &window));
+  const auto act = window.act;
 
   auto state = std::make_unique<DepthwiseState>();
   reference::ConvShape& s = state->shape;
@@ -114,21 +93,8 @@ Status DepthwisePrepare(OpContext& ctx) {
   state->depth_multiplier = s.out_ch / s.in_ch;
   if (!quantized) EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, 2, s.out_ch, &state->has_bias));
 
-  PaddedDim ph, pw;
-  EDGEML_RETURN_IF_ERROR(
-      ComputePadding(ctx, padding, s.in_h, s.filter_h, stride_h, dilation_h, "height", &ph));
-  EDGEML_RETURN_IF_ERROR(
-      ComputePadding(ctx, padding, s.in_w, s.filter_w, stride_w, dilation_w, "width", &pw));
-  s.out_h = ph.out;
-  s.out_w = pw.out;
-
   reference::ConvParams& p = state->params;
-  p.stride_h = stride_h;
-  p.stride_w = stride_w;
-  p.dilation_h = dilation_h;
-  p.dilation_w = dilation_w;
-  p.pad_top = ph.pad_before;
-  p.pad_left = pw.pad_before;
+  EDGEML_RETURN_IF_ERROR(conv_family::PlanConvWindow(ctx, window, &s, &p));
   EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(0, {s.batch, s.out_h, s.out_w, s.out_ch}));
   if (quantized) {
     QuantSetup q;
@@ -161,12 +127,7 @@ Status DepthwisePrepare(OpContext& ctx) {
     if (hybrid) {
       EDGEML_RETURN_IF_ERROR(
           conv_family::PrepareHybridWeights(ctx, 1, s.out_ch, /*quant_dim=*/3, &state->hybrid));
-      const size_t batch = static_cast<size_t>(s.batch > 0 ? s.batch : 1);
-      const size_t elements =
-          static_cast<size_t>(input.num_elements() > 0 ? input.num_elements() : 1);
-      EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(elements, &state->quantized_id));
-      EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(batch * sizeof(float), &state->scales_id));
-      EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(batch * sizeof(int32_t), &state->zero_points_id));
+      EDGEML_RETURN_IF_ERROR(state->scratch.Request(ctx, input.num_elements(), s.batch));
       state->run = RunDepthwiseHybrid;
     }
   }

@@ -35,7 +35,7 @@ struct FullyConnectedState : OpState {
   reference::HybridActivation hybrid_act = reference::HybridActivation::kNone;
   std::vector<int32_t> row_sums;  // constant weights: summed at prepare
   int row_sums_id = -1;           // otherwise summed into scratch at eval
-  int quantized_id = -1, scales_id = -1, zero_points_id = -1;
+  conv_family::HybridScratchIds scratch;
   Status (*run)(OpContext& ctx, const FullyConnectedState& s) = nullptr;
 };
 
@@ -48,10 +48,7 @@ Status RunFullyConnectedHybrid(OpContext& ctx, const FullyConnectedState& s) {
     reference::RowSums(weights, s.units, s.depth, sums);
     row_sums = sums;
   }
-  reference::HybridScratch h;
-  h.quantized = static_cast<int8_t*>(ctx.scratch(s.quantized_id));
-  h.scales = static_cast<float*>(ctx.scratch(s.scales_id));
-  h.zero_points = static_cast<int32_t*>(ctx.scratch(s.zero_points_id));
+  const reference::HybridScratch h = s.scratch.Get(ctx);
   reference::HybridWeightScales ws;
   ws.channel = s.hybrid.per_channel ? s.hybrid.scales.data() : nullptr;
   ws.tensor = s.hybrid.tensor_scale;
@@ -101,11 +98,8 @@ Status PrepareFullyConnectedHybrid(OpContext& ctx, const tfl::FullyConnectedOpti
     EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(static_cast<size_t>(state->units) * sizeof(int32_t),
                                               &state->row_sums_id));
   }
-  const size_t rows = static_cast<size_t>(state->batch > 0 ? state->batch : 1);
-  const size_t elements = rows * static_cast<size_t>(state->depth);
-  EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(elements, &state->quantized_id));
-  EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(rows * sizeof(float), &state->scales_id));
-  EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(rows * sizeof(int32_t), &state->zero_points_id));
+  const int64_t rows = state->batch > 0 ? state->batch : 1;
+  EDGEML_RETURN_IF_ERROR(state->scratch.Request(ctx, rows * state->depth, rows));
   state->run = RunFullyConnectedHybrid;
   return Status::Ok();
 }
