@@ -103,8 +103,8 @@ template <UnaryKind kKind>
 Status PrepareQuantUnary(OpContext& ctx, const Tensor& in, const Tensor& out, UnaryState* s) {
   const bool zp0 = in.type == DataType::kInt16;  // LiteRT: symmetric int16
   QuantParam qi, qo;
-  EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, in, "input", &qi, zp0));
-  EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, out, "output", &qo, zp0));
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, in, "input", &qi, zp0));
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, out, "output", &qo, zp0));
   const float identity = qi.scale / qo.scale;
   if constexpr (kKind == UnaryKind::kLeakyRelu) {
     const auto* o = Options<tfl::LeakyReluOptions>(ctx);
@@ -144,7 +144,7 @@ Status UnaryPrepare(OpContext& ctx) {
   EDGEML_RETURN_IF_ERROR(CheckUnaryType<kKind>(ctx, in));
   EDGEML_RETURN_IF_ERROR(RequireSameType(ctx, ctx.output(0), in, "output", "input"));
   auto state = std::make_unique<UnaryState>();
-  if (IsQuantizedActivationType(in.type)) {
+  if (IsQuantizedType(in.type)) {
     if constexpr (kKind == UnaryKind::kRelu || kKind == UnaryKind::kRelu6 ||
                   kKind == UnaryKind::kReluN1To1 || kKind == UnaryKind::kLeakyRelu) {
       EDGEML_RETURN_IF_ERROR(PrepareQuantUnary<kKind>(ctx, in, ctx.output(0), state.get()));
@@ -191,9 +191,9 @@ void RunQuantPrelu(const PreluState& s, const void* in, const void* alpha, void*
 Status PrepareQuantPrelu(OpContext& ctx, const Tensor& in, const Tensor& alpha, const Tensor& out,
                          PreluState* s) {
   QuantParam qi, qa, qo;
-  EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, in, "input", &qi));
-  EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, alpha, "alpha", &qa));
-  EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, out, "output", &qo));
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, in, "input", &qi));
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, alpha, "alpha", &qa));
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, out, "output", &qo));
   s->quant.input_offset = -qi.zero_point;
   s->quant.alpha_offset = -qa.zero_point;
   s->quant.output_offset = qo.zero_point;

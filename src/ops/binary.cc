@@ -237,9 +237,9 @@ Status PrepareQuantized(OpContext& ctx, const Tensor& a, const Tensor& b, const 
   // LiteRT's int16 ADD, SUB and MUL are symmetric (zero points 0).
   const bool zp0 = int16;
   QuantParam q1, q2, qo;
-  EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, a, "input 0", &q1, zp0));
-  EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, b, "input 1", &q2, zp0));
-  EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, out, "output", &qo, zp0));
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, a, "input 0", &q1, zp0));
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, b, "input 1", &q2, zp0));
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, out, "output", &qo, zp0));
   int32_t act_min = 0, act_max = 0;
   EDGEML_RETURN_IF_ERROR(QuantActivationRange(ctx, act, out, qo, &act_min, &act_max));
 
@@ -341,7 +341,7 @@ Status BinaryPrepare(OpContext& ctx) {
   EDGEML_RETURN_IF_ERROR(RequireSameType(ctx, out, a, "output", "input 0"));
 
   auto state = std::make_unique<BinaryState>();
-  if (IsQuantizedActivationType(a.type)) {
+  if (IsQuantizedType(a.type)) {
     EDGEML_RETURN_IF_ERROR(
         PrepareQuantized<kKind>(ctx, a, b, out, FusedActivation<kKind>(ctx), state.get()));
     return FinishPrepare(ctx, a, b, std::move(state));

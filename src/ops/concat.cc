@@ -59,8 +59,6 @@ Status ConcatEval(OpContext& ctx) {
 Status CheckConcatQuantization(OpContext& ctx, const Tensor& in, const Tensor& out,
                                ConcatState* state) {
   if (!in.quant.quantized() && !out.quant.quantized()) return Status::Ok();
-  using spatial_family::QuantParam;
-  using spatial_family::ReadQuantParam;
   switch (in.type) {
     case DataType::kUInt8: {
       QuantParam qi, qo;

@@ -71,20 +71,6 @@ Status RequireData(OpContext& ctx, const Tensor& t, const char* role) {
 
 namespace {
 
-void TypeLimits(DataType type, int32_t* lo, int32_t* hi) {
-  switch (type) {
-    case DataType::kUInt8:
-      *lo = 0, *hi = 255;
-      break;
-    case DataType::kInt16:
-      *lo = -32768, *hi = 32767;
-      break;
-    default:
-      *lo = -128, *hi = 127;
-      break;
-  }
-}
-
 // Per-tensor quantization of an activation tensor.
 Status CheckActivationQuant(OpContext& ctx, const Tensor& t, const char* role, float* scale,
                             int32_t* zero_point) {
@@ -99,7 +85,7 @@ Status CheckActivationQuant(OpContext& ctx, const Tensor& t, const char* role, f
                    ctx.Describe(t).c_str(), static_cast<double>(*scale));
   const int64_t zp = t.quant.zero_point.empty() ? 0 : t.quant.zero_point[0];
   int32_t lo, hi;
-  TypeLimits(t.type, &lo, &hi);
+  QuantTypeRange(t.type, &lo, &hi);
   EDGEML_OP_ENSURE(ctx, zp >= lo && zp <= hi, "%s %s has zero point %lld outside [%d, %d]", role,
                    ctx.Describe(t).c_str(), static_cast<long long>(zp), lo, hi);
   // 16-bit activations are symmetric in LiteRT's kernels.
@@ -180,7 +166,7 @@ Status PrepareQuant(OpContext& ctx, int input_i, int filter_i, int bias_i, int32
                      ctx.Describe(filter).c_str(), static_cast<double>(sc));
   }
   int32_t wlo, whi;
-  TypeLimits(filter.type, &wlo, &whi);
+  QuantTypeRange(filter.type, &wlo, &whi);
   for (int64_t zp : fq.zero_point) {
     EDGEML_OP_ENSURE(ctx, zp >= wlo && zp <= whi, "filter %s has zero point %lld outside [%d, %d]",
                      ctx.Describe(filter).c_str(), static_cast<long long>(zp), wlo, whi);
@@ -218,7 +204,7 @@ Status PrepareQuant(OpContext& ctx, int input_i, int filter_i, int bias_i, int32
                            tfl::EnumNameActivationFunctionType(act));
   }
   int32_t lo, hi;
-  TypeLimits(output.type, &lo, &hi);
+  QuantTypeRange(output.type, &lo, &hi);
   const quant::QuantRange r =
       quant::ActivationRange(ToFused(act), q->output_scale, output_zp, lo, hi);
   q->act_min = r.lo;
@@ -234,10 +220,6 @@ std::vector<quant::Multiplier> ChannelMultipliers(const QuantSetup& q, bool floa
     m[i] = quant::QuantizeMultiplier(product / static_cast<double>(q.output_scale));
   }
   return m;
-}
-
-bool IsQuantizedActivation(DataType type) {
-  return type == DataType::kInt8 || type == DataType::kUInt8 || type == DataType::kInt16;
 }
 
 void SetQuantParams(const QuantSetup& q, const std::vector<quant::Multiplier>& multipliers,
@@ -277,7 +259,7 @@ Status CheckConvLikeInputs(OpContext& ctx, bool* quantized, bool* hybrid) {
   EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 1, "filter"));
   const Tensor& input = ctx.input(0);
   const Tensor& filter = ctx.input(1);
-  *quantized = IsQuantizedActivation(input.type);
+  *quantized = IsQuantizedType(input.type);
   *hybrid = IsHybrid(input, filter);
   if (!*quantized) {
     EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
@@ -350,7 +332,6 @@ namespace {
 using conv_family::ChannelMultipliers;
 using conv_family::CheckOptionalBias;
 using conv_family::CheckPositive;
-using conv_family::IsQuantizedActivation;
 using conv_family::PrepareQuant;
 using conv_family::QuantSetup;
 using conv_family::RequireFloat32;

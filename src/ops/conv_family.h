@@ -67,9 +67,6 @@ Status PrepareQuant(OpContext& ctx, int input_i, int filter_i, int bias_i, int32
 // for uint8 (legacy per-tensor path); `float_product` selects the latter.
 std::vector<quant::Multiplier> ChannelMultipliers(const QuantSetup& q, bool float_product);
 
-// INT8, UINT8 or INT16: the activation types of the quantized kernels.
-bool IsQuantizedActivation(DataType type);
-
 // Copies offsets and clamp range into the kernels' parameter block, pointing
 // it at `multipliers` (which must outlive it; keep both in the op state).
 void SetQuantParams(const QuantSetup& q, const std::vector<quant::Multiplier>& multipliers,

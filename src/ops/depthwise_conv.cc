@@ -16,7 +16,6 @@ namespace {
 using conv_family::ChannelMultipliers;
 using conv_family::CheckOptionalBias;
 using conv_family::CheckPositive;
-using conv_family::IsQuantizedActivation;
 using conv_family::PrepareQuant;
 using conv_family::QuantSetup;
 using conv_family::RequireFloat32;

@@ -43,32 +43,4 @@ Status RequireSameType(OpContext& ctx, const Tensor& t, const Tensor& like, cons
 
 // ---- Quantized tensors ----------------------------------------------------
 
-// INT8, UINT8 or INT16: the types of quantized activations.
-bool IsQuantizedActivationType(DataType type);
-// [lowest, max] of an INT8/UINT8/INT16 storage type.
-void QuantTypeRange(DataType type, int32_t* lo, int32_t* hi);
-
-// Per-tensor affine parameters of an activation tensor.
-struct QuantParam {
-  float scale = 0.0f;
-  int32_t zero_point = 0;
-};
-// Reads t's per-tensor quantization. InvalidModel unless t has exactly one
-// scale, finite and > 0, and one zero point inside t's type range (and equal
-// to 0 when `zero_point_0` is set, as LiteRT requires for most int16 ops).
-Status GetQuantParam(OpContext& ctx, const Tensor& t, const char* role, QuantParam* out,
-                     bool zero_point_0 = false);
-
-// quant::QuantizeMultiplier(real) for a requantization named `what`, with
-// the limits the kernels rely on: Unsupported if the exponent exceeds
-// `max_shift` (0 for multipliers LiteRT requires below 1; at most 31).
-Status MakeMultiplier(OpContext& ctx, double real, int max_shift, const char* what,
-                      quant::Multiplier* out);
-
-// Clamp range of a quantized output for a fused activation (or the RELU
-// family), as LiteRT computes it. InvalidModel if a bound overflows int32 and
-// Unsupported for activations that are not clamps (TANH, SIGN_BIT).
-Status QuantActivationRange(OpContext& ctx, tfl::ActivationFunctionType act, const Tensor& output,
-                            const QuantParam& q, int32_t* lo, int32_t* hi);
-
 }  // namespace edgeml::ops::elementwise_family

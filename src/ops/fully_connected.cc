@@ -15,7 +15,6 @@ namespace edgeml::ops {
 namespace {
 
 using conv_family::CheckOptionalBias;
-using conv_family::IsQuantizedActivation;
 using conv_family::PrepareQuant;
 using conv_family::QuantSetup;
 using conv_family::RequireFloat32;
@@ -127,7 +126,7 @@ Status FullyConnectedPrepare(OpContext& ctx) {
   EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 1, "weights"));
   const Tensor& input = ctx.input(0);
   const Tensor& weights = ctx.input(1);
-  const bool quantized = IsQuantizedActivation(input.type);
+  const bool quantized = IsQuantizedType(input.type);
   const bool hybrid = conv_family::IsHybrid(input, weights);
   if (!quantized) {
     EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));

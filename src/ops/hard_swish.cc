@@ -35,8 +35,8 @@ Status EvalQuant(OpContext& ctx, const HardSwishState& s) {
 Status PrepareQuantParams(OpContext& ctx, const Tensor& in, const Tensor& out,
                           reference::HardSwishQuantParams* p) {
   QuantParam qin, qout;
-  EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, in, "input", &qin));
-  EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, out, "output", &qout));
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, in, "input", &qin));
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, out, "output", &qout));
   p->input_zero_point = qin.zero_point;
   p->output_zero_point = qout.zero_point;
   const float hires_input_scale = (1.0f / 128.0f) * qin.scale;

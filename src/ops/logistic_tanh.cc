@@ -96,8 +96,8 @@ Status LogisticTanhPrepare(OpContext& ctx) {
   } else {
     const bool is_int16 = in.type == DataType::kInt16;
     QuantParam qin, qout;
-    EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, in, "input", &qin, is_int16));
-    EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, ctx.output(0), "output", &qout, is_int16));
+    EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, in, "input", &qin, is_int16));
+    EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, ctx.output(0), "output", &qout, is_int16));
     if (is_int16) {
       // Output scale 1/32768 (LOGISTIC exactly; TANH to within 1e-3 in log2).
       int out_log2 = 0;

@@ -1,5 +1,7 @@
 #include "ops/op_util.h"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -10,7 +12,8 @@ namespace edgeml::ops {
 Status CheckIoCount(OpContext& ctx, int min_inputs, int max_inputs, int outputs) {
   int n = ctx.num_inputs();
   if (n < min_inputs || n > max_inputs) {
-    if (min_inputs == max_inputs) return ctx.InvalidModel("expects %d inputs, got %d", min_inputs, n);
+    if (min_inputs == max_inputs)
+      return ctx.InvalidModel("expects %d inputs, got %d", min_inputs, n);
     return ctx.InvalidModel("expects %d to %d inputs, got %d", min_inputs, max_inputs, n);
   }
   // Required inputs (the first min_inputs) must be present.
@@ -89,8 +92,11 @@ const tfl::Tensor* InputFlatbufferTensor(const OpContext& ctx, int input) {
 Status ActivationRange(OpContext& ctx, tfl::ActivationFunctionType act, FloatRange* range) {
   *range = FloatRange();
   switch (act) {
-    case tfl::ActivationFunctionType::NONE: return Status::Ok();
-    case tfl::ActivationFunctionType::RELU: range->min = 0.f; return Status::Ok();
+    case tfl::ActivationFunctionType::NONE:
+      return Status::Ok();
+    case tfl::ActivationFunctionType::RELU:
+      range->min = 0.f;
+      return Status::Ok();
     case tfl::ActivationFunctionType::RELU_N1_TO_1:
       range->min = -1.f;
       range->max = 1.f;
@@ -111,7 +117,8 @@ Status ComputePadding(OpContext& ctx, tfl::Padding padding, int32_t in, int32_t 
   if (dilation <= 0) {
     return ctx.InvalidModel("%s dilation is %d; must be positive", dim_name, dilation);
   }
-  if (filter <= 0) return ctx.InvalidModel("%s filter size is %d; must be positive", dim_name, filter);
+  if (filter <= 0)
+    return ctx.InvalidModel("%s filter size is %d; must be positive", dim_name, filter);
   if (in < 0) return ctx.InvalidModel("%s input size is %d", dim_name, in);
   int64_t effective = (static_cast<int64_t>(filter) - 1) * dilation + 1;
   int64_t o;
@@ -134,6 +141,119 @@ Status ComputePadding(OpContext& ctx, tfl::Padding padding, int32_t in, int32_t 
   out->out = static_cast<int32_t>(o);
   out->pad_before = static_cast<int32_t>(total > 0 ? total / 2 : 0);
   return Status::Ok();
+}
+
+bool IsQuantizedType(DataType type) {
+  return type == DataType::kInt8 || type == DataType::kUInt8 || type == DataType::kInt16;
+}
+
+void QuantTypeRange(DataType type, int32_t* lo, int32_t* hi) {
+  switch (type) {
+    case DataType::kUInt8:
+      *lo = 0;
+      *hi = 255;
+      return;
+    case DataType::kInt16:
+      *lo = std::numeric_limits<int16_t>::lowest();
+      *hi = std::numeric_limits<int16_t>::max();
+      return;
+    default:
+      *lo = std::numeric_limits<int8_t>::lowest();
+      *hi = std::numeric_limits<int8_t>::max();
+      return;
+  }
+}
+
+Status ReadQuantParam(OpContext& ctx, const Tensor& t, const char* role, QuantParam* out,
+                      bool zero_point_0) {
+  const QuantizationParams& q = t.quant;
+  if (q.scale.size() != 1 || q.zero_point.size() != 1) {
+    return ctx.InvalidModel(
+        "%s %s of type %s needs one per-tensor scale and zero point, has %zu "
+        "scales and %zu zero points",
+        role, ctx.Describe(t).c_str(), DataTypeName(t.type).c_str(), q.scale.size(),
+        q.zero_point.size());
+  }
+  const float scale = q.scale[0];
+  if (!(scale > 0.0f) || !std::isfinite(scale)) {
+    return ctx.InvalidModel("%s %s has scale %g; it must be finite and > 0", role,
+                            ctx.Describe(t).c_str(), static_cast<double>(scale));
+  }
+  int32_t lo = 0, hi = 0;
+  QuantTypeRange(t.type, &lo, &hi);
+  const int64_t zp = q.zero_point[0];
+  if (zp < lo || zp > hi) {
+    return ctx.InvalidModel("%s %s has zero point %lld outside %s [%d, %d]", role,
+                            ctx.Describe(t).c_str(), static_cast<long long>(zp),
+                            DataTypeName(t.type).c_str(), lo, hi);
+  }
+  if (zero_point_0 && zp != 0) {
+    return ctx.InvalidModel("%s %s of type %s has zero point %lld; it must be 0", role,
+                            ctx.Describe(t).c_str(), DataTypeName(t.type).c_str(),
+                            static_cast<long long>(zp));
+  }
+  out->scale = scale;
+  out->zero_point = static_cast<int32_t>(zp);
+  return Status::Ok();
+}
+
+Status MakeMultiplier(OpContext& ctx, double real, int max_shift, const char* what,
+                      quant::Multiplier* out) {
+  if (!std::isfinite(real)) {
+    return ctx.InvalidModel("the %s rescale factor %g is not finite", what, real);
+  }
+  const quant::Multiplier m = quant::QuantizeMultiplier(real);
+  if (m.shift > std::min(max_shift, 31)) {
+    return ctx.Unsupported("the %s rescale factor %g is too large (exponent %d, at most %d)", what,
+                           real, m.shift, std::min(max_shift, 31));
+  }
+  *out = m;
+  return Status::Ok();
+}
+
+Status QuantActivationRange(OpContext& ctx, tfl::ActivationFunctionType act, const Tensor& output,
+                            const QuantParam& q, int32_t* lo, int32_t* hi) {
+  using Act = tfl::ActivationFunctionType;
+  quant::FusedActivation fused = quant::FusedActivation::kNone;
+  float bound = 0.0f;  // largest |bound| the activation quantizes
+  switch (act) {
+    case Act::NONE:
+      break;
+    case Act::RELU:
+      fused = quant::FusedActivation::kRelu;
+      break;
+    case Act::RELU_N1_TO_1:
+      fused = quant::FusedActivation::kReluN1To1;
+      bound = 1.0f;
+      break;
+    case Act::RELU6:
+      fused = quant::FusedActivation::kRelu6;
+      bound = 6.0f;
+      break;
+    default:
+      return ctx.Unsupported("fused activation %s on a quantized output",
+                             tfl::EnumNameActivationFunctionType(act));
+  }
+  // LiteRT rejects bounds whose quantized value leaves int32.
+  const double rounded = std::round(static_cast<double>(bound / q.scale));
+  if (rounded + std::abs(static_cast<double>(q.zero_point)) >= 2147483647.0) {
+    return ctx.InvalidModel("activation bound %g does not fit int32 at output %s scale %g",
+                            static_cast<double>(bound), ctx.Describe(output).c_str(),
+                            static_cast<double>(q.scale));
+  }
+  int32_t qmin = 0, qmax = 0;
+  QuantTypeRange(output.type, &qmin, &qmax);
+  const quant::QuantRange r = quant::ActivationRange(fused, q.scale, q.zero_point, qmin, qmax);
+  *lo = r.lo;
+  *hi = r.hi;
+  return Status::Ok();
+}
+
+Status QuantActivationRange(OpContext& ctx, tfl::ActivationFunctionType act, const Tensor& output,
+                            int32_t* lo, int32_t* hi) {
+  QuantParam q;
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, output, "output", &q));
+  return QuantActivationRange(ctx, act, output, q, lo, hi);
 }
 
 }  // namespace edgeml::ops

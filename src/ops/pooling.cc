@@ -48,7 +48,7 @@ Status PoolPrepare(OpContext& ctx) {
   EDGEML_RETURN_IF_ERROR(CheckIoCount(ctx, 1, 1, 1));
   const Tensor& input = ctx.input(0);
   EDGEML_RETURN_IF_ERROR(CheckRank(ctx, input, 4, "input"));
-  if (!spatial_family::IsQuantizedType(input.type)) {
+  if (!IsQuantizedType(input.type)) {
     EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
   }
   EDGEML_RETURN_IF_ERROR(RequireSameType(ctx, input, 0));
@@ -71,8 +71,8 @@ Status PoolPrepare(OpContext& ctx) {
   } else {
     // LiteRT pools the raw values and does not enforce (only debug-checks)
     // that input and output share scale and zero point; neither do we.
-    EDGEML_RETURN_IF_ERROR(spatial_family::QuantizedActivationRange(
-        ctx, act_fn, ctx.output(0), &state->act_min, &state->act_max));
+    EDGEML_RETURN_IF_ERROR(
+        QuantActivationRange(ctx, act_fn, ctx.output(0), &state->act_min, &state->act_max));
     switch (input.type) {
       case DataType::kInt8:
         state->kernel = RunQuant<kind, int8_t>;

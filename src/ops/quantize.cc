@@ -135,7 +135,7 @@ Status QuantizePrepare(OpContext& ctx) {
       EDGEML_RETURN_IF_ERROR(PreparePerChannel(ctx, out, state.get()));
     } else {
       QuantParam qo;
-      EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, out, "output", &qo));
+      EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, out, "output", &qo));
       state->scale = qo.scale;
       state->zero_point = qo.zero_point;
     }
@@ -154,8 +154,8 @@ Status QuantizePrepare(OpContext& ctx) {
     // LiteRT's int16 -> int16 requantization is symmetric.
     const bool zp0 = in.type == DataType::kInt16 && out.type == DataType::kInt16;
     QuantParam qi, qo;
-    EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, in, "input", &qi, zp0));
-    EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, out, "output", &qo, zp0));
+    EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, in, "input", &qi, zp0));
+    EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, out, "output", &qo, zp0));
     reference::RequantizeParams& p = state->requant;
     p.input_zero_point = qi.zero_point;
     p.output_zero_point = qo.zero_point;

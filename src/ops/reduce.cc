@@ -92,9 +92,9 @@ struct MaxFn {
 Status PrepareQuantized(OpContext& ctx, ReduceOp op, bool empty_axes, ReduceState* state) {
   const Tensor& input = ctx.input(0);
   const Tensor& output = ctx.output(0);
-  spatial_family::QuantParam qi, qo;
-  EDGEML_RETURN_IF_ERROR(spatial_family::ReadQuantParam(ctx, input, "input", &qi));
-  EDGEML_RETURN_IF_ERROR(spatial_family::ReadQuantParam(ctx, output, "output", &qo));
+  QuantParam qi, qo;
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, input, "input", &qi));
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, output, "output", &qo));
   if (input.type == DataType::kInt16) {
     EDGEML_OP_ENSURE(ctx, qi.zero_point == 0 && qo.zero_point == 0,
                      "INT16 input %s and output %s must have zero point 0 (have %d and %d)",
@@ -138,7 +138,7 @@ Status PrepareQuantized(OpContext& ctx, ReduceOp op, bool empty_axes, ReduceStat
 Status ReducePrepare(OpContext& ctx, ReduceOp op) {
   EDGEML_RETURN_IF_ERROR(CheckIoCount(ctx, 2, 2, 1));
   const Tensor& input = ctx.input(0);
-  const bool quantized = spatial_family::IsQuantizedType(input.type);
+  const bool quantized = IsQuantizedType(input.type);
   if (!quantized) EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
   EDGEML_RETURN_IF_ERROR(RequireSameType(ctx, input, 0));
   EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.input(1), DataType::kInt32, "axis"));

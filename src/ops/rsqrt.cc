@@ -65,8 +65,8 @@ Status RsqrtPrepare(OpContext& ctx) {
   } else {
     const bool is_int16 = in.type == DataType::kInt16;
     QuantParam qin, qout;
-    EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, in, "input", &qin, is_int16));
-    EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, out, "output", &qout, is_int16));
+    EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, in, "input", &qin, is_int16));
+    EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, out, "output", &qout, is_int16));
     if (is_int16) {
       // Non-positive inputs map to the largest output.
       const float out_scale = qout.scale;

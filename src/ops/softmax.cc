@@ -82,10 +82,10 @@ Status SoftmaxEvalInt16(OpContext& ctx, const RowsState& s) {
 // diff_min would leave Q5 and count as zero.
 Status PrepareSoftmax8(OpContext& ctx, const Tensor& in, const Tensor& out, RowsState* s) {
   QuantParam qin;
-  EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, in, "input", &qin));
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, in, "input", &qin));
   if (out.type == DataType::kInt8) {
     QuantParam qout;
-    EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, out, "output", &qout));
+    EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, out, "output", &qout));
     if (qout.zero_point != -128 || std::abs(qout.scale - 1.0f / 256) > 0.001f / 256) {
       return ctx.InvalidModel(
           "output %s has scale %g and zero point %d; int8 SOFTMAX needs "
@@ -115,8 +115,8 @@ Status PrepareSoftmax8(OpContext& ctx, const Tensor& in, const Tensor& out, Rows
 // [-65535, 0].
 Status PrepareSoftmax16(OpContext& ctx, const Tensor& in, const Tensor& out, RowsState* s) {
   QuantParam qin, qout;
-  EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, in, "input", &qin, /*zero_point_0=*/true));
-  EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, out, "output", &qout, /*zero_point_0=*/true));
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, in, "input", &qin, /*zero_point_0=*/true));
+  EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, out, "output", &qout, /*zero_point_0=*/true));
   if (std::abs(qout.scale - 1.0f / 32768) > 0.001f / 32768) {
     return ctx.InvalidModel("output %s has scale %g; int16 SOFTMAX needs 1/32768",
                             ctx.Describe(out).c_str(), static_cast<double>(qout.scale));
@@ -221,8 +221,8 @@ Status L2NormPrepare(OpContext& ctx) {
     // The output is fixed at scale 1/128 and zero point 0 (int8) or 128
     // (uint8); the input's scale cancels out.
     QuantParam qin, qout;
-    EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, in, "input", &qin));
-    EDGEML_RETURN_IF_ERROR(GetQuantParam(ctx, out, "output", &qout));
+    EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, in, "input", &qin));
+    EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, out, "output", &qout));
     const int32_t want_zp = in.type == DataType::kUInt8 ? 128 : 0;
     if (qout.scale != 1.0f / 128 || qout.zero_point != want_zp) {
       return ctx.InvalidModel(

@@ -27,24 +27,6 @@ OpRegistration PadV2Registration();
 // give Unsupported; anything else is a malformed model.
 Status RequireFloat32(OpContext& ctx, const Tensor& t, const char* role);
 
-// True for the quantized storage types these ops support (INT8, UINT8,
-// INT16).
-bool IsQuantizedType(DataType type);
-
-// Per-tensor quantization of a quantized tensor as LiteRT reads it (the
-// first scale and zero point). Checks that it is present, that the scale is
-// finite and positive and that the zero point fits the tensor's type.
-struct QuantParam {
-  float scale = 0.f;
-  int32_t zero_point = 0;
-};
-Status ReadQuantParam(OpContext& ctx, const Tensor& t, const char* role, QuantParam* q);
-
-// The quantized clamp range of a fused activation on `output` (TANH and
-// SIGN_BIT are Unsupported).
-Status QuantizedActivationRange(OpContext& ctx, tfl::ActivationFunctionType act,
-                                const Tensor& output, int32_t* lo, int32_t* hi);
-
 // For ops that only move elements: any type with a fixed element size.
 Status RequireFixedSize(OpContext& ctx, const Tensor& t, const char* role);
 

@@ -15,7 +15,6 @@ namespace {
 using conv_family::ChannelMultipliers;
 using conv_family::CheckOptionalBias;
 using conv_family::CheckPositive;
-using conv_family::IsQuantizedActivation;
 using conv_family::PrepareQuant;
 using conv_family::QuantSetup;
 using conv_family::RequireFloat32;
@@ -63,7 +62,7 @@ Status TransposeConvPrepare(OpContext& ctx) {
   const Tensor& shape_t = ctx.input(kOutputShape);
   const Tensor& weights = ctx.input(kWeights);
   const Tensor& input = ctx.input(kInput);
-  const bool quantized = IsQuantizedActivation(input.type);
+  const bool quantized = IsQuantizedType(input.type);
   if (!quantized) {
     EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
     EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, weights, "weights"));
