@@ -113,6 +113,79 @@ TEST(Model, RejectsConstantBufferShorterThanShape) {
   EXPECT_NE(s.message().find("tensor 1"), std::string::npos) << s.message();
 }
 
+// y = x + c with c a constant, in a builder the caller can configure.
+std::vector<float> RunAddConstant(ModelBuilder& b, int* status_code = nullptr) {
+  int x = b.AddTensor(DataType::kFloat32, {4}, "x");
+  int c = b.AddConstant<float>(DataType::kFloat32, {4}, {1, 2, 3, 4}, "c");
+  int y = b.AddTensor(DataType::kFloat32, {4}, "y");
+  b.AddOperator(tfl::BuiltinOperator::ADD, {x, c}, {y});
+  b.SetInputs({x});
+  b.SetOutputs({y});
+  TestModel m;
+  Status s = m.Build(b);
+  if (status_code) *status_code = static_cast<int>(s.code());
+  if (!s.ok()) return {};
+  m.SetInput<float>(0, {10, 20, 30, 40});
+  if (!m.interp->Invoke().ok()) return {};
+  return m.GetOutput<float>(0);
+}
+
+TEST(Model, ReadsBuffersStoredAfterTheFlatbuffer) {
+  ModelBuilder b;
+  b.SetExternalBuffers(true);
+  EXPECT_EQ(RunAddConstant(b), (std::vector<float>{11, 22, 33, 44}));
+}
+
+TEST(Model, RejectsExternalBufferOutsideTheFile) {
+  ModelBuilder b;
+  b.SetExternalBuffers(true);
+  int x = b.AddTensor(DataType::kFloat32, {4});
+  int c = b.AddConstant<float>(DataType::kFloat32, {4}, {1, 2, 3, 4});
+  int y = b.AddTensor(DataType::kFloat32, {4});
+  b.AddOperator(tfl::BuiltinOperator::ADD, {x, c}, {y});
+  b.SetInputs({x});
+  b.SetOutputs({y});
+  std::vector<uint8_t> bytes = b.Finish();
+  bytes.resize(bytes.size() - 8);  // the constant's last two floats are cut off
+  std::unique_ptr<Model> m;
+  Status s = Model::FromBufferCopy(bytes.data(), bytes.size(), &m);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidModel);
+  EXPECT_NE(s.message().find("outside the file"), std::string::npos) << s.message();
+}
+
+TEST(Model, ListsSignaturesAndMetadata) {
+  ModelBuilder b;
+  b.AddSignature("serving_default", {{"pixels", 0}}, {{"scores", 2}});
+  b.AddMetadata("min_runtime_version", {'1', '.', '5', '.', '0'});
+  int x = b.AddTensor(DataType::kFloat32, {4}, "x");
+  int c = b.AddConstant<float>(DataType::kFloat32, {4}, {1, 2, 3, 4}, "c");
+  int y = b.AddTensor(DataType::kFloat32, {4}, "y");
+  b.AddOperator(tfl::BuiltinOperator::ADD, {x, c}, {y});
+  b.SetInputs({x});
+  b.SetOutputs({y});
+  TestModel m;
+  ASSERT_TRUE(m.Build(b).ok());
+  std::vector<SignatureInfo> sigs = m.interp->signatures();
+  ASSERT_EQ(sigs.size(), 1u);
+  EXPECT_EQ(sigs[0].key, "serving_default");
+  EXPECT_EQ(sigs[0].subgraph_index, 0);
+  ASSERT_EQ(sigs[0].inputs.size(), 1u);
+  EXPECT_EQ(sigs[0].inputs[0], (std::pair<std::string, int>{"pixels", 0}));
+  EXPECT_EQ(sigs[0].outputs[0], (std::pair<std::string, int>{"scores", 2}));
+  std::vector<Model::MetadataEntry> md = m.model->metadata();
+  ASSERT_EQ(md.size(), 1u);
+  EXPECT_EQ(md[0].name, "min_runtime_version");
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(md[0].data), md[0].size), "1.5.0");
+}
+
+TEST(Model, RejectsSignatureWithTensorOutOfRange) {
+  ModelBuilder b;
+  b.AddSignature("serving_default", {{"pixels", 99}}, {});
+  int code = 0;
+  RunAddConstant(b, &code);
+  EXPECT_EQ(code, static_cast<int>(StatusCode::kInvalidModel));
+}
+
 TEST(Interpreter, ReportsUnsupportedOpsByName) {
   ModelBuilder b;
   int in = b.AddTensor(DataType::kFloat32, {2});

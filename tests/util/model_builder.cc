@@ -46,9 +46,17 @@ int ModelBuilder::AddCustomOperator(const std::string& custom_code, const std::v
 
 std::vector<uint8_t> ModelBuilder::Finish() {
   auto& b = fbb_;
+  // External buffers get placeholder offsets (a value > 1 of the final
+  // width) that are patched once the flatbuffer's size is known.
+  constexpr uint64_t kPlaceholder = 0xEDE0000000000000ull;
   std::vector<flatbuffers::Offset<tfl::Buffer>> buffers;
-  for (const auto& data : buffers_) {
+  for (size_t i = 0; i < buffers_.size(); ++i) {
+    const auto& data = buffers_[i];
     flatbuffers::Offset<flatbuffers::Vector<uint8_t>> v = 0;
+    if (external_buffers_ && !data.empty()) {
+      buffers.push_back(tfl::CreateBuffer(b, 0, kPlaceholder + i, data.size()));
+      continue;
+    }
     if (!data.empty()) {
       b.ForceVectorAlignment(data.size(), 1, 16);
       v = b.CreateVector(data);
@@ -86,10 +94,45 @@ std::vector<uint8_t> ModelBuilder::Finish() {
                                       b.CreateVector(outputs_), b.CreateVector(ops),
                                       b.CreateString("main"));
   std::vector<flatbuffers::Offset<tfl::SubGraph>> subgraphs{subgraph};
+  auto tensor_maps = [&b](const std::vector<std::pair<std::string, int>>& pairs) {
+    std::vector<flatbuffers::Offset<tfl::TensorMap>> maps;
+    for (const auto& [name, index] : pairs) {
+      maps.push_back(tfl::CreateTensorMap(b, b.CreateString(name), static_cast<uint32_t>(index)));
+    }
+    return b.CreateVector(maps);
+  };
+  std::vector<flatbuffers::Offset<tfl::SignatureDef>> signatures;
+  for (const SignatureSpec& sig : signatures_) {
+    auto in = tensor_maps(sig.inputs);
+    auto out = tensor_maps(sig.outputs);
+    signatures.push_back(tfl::CreateSignatureDef(b, in, out, b.CreateString(sig.key), 0));
+  }
+  std::vector<flatbuffers::Offset<tfl::Metadata>> metadata;
+  for (const MetadataSpec& md : metadata_) {
+    metadata.push_back(tfl::CreateMetadata(b, b.CreateString(md.name), md.buffer));
+  }
   auto model = tfl::CreateModel(b, 3, b.CreateVector(codes), b.CreateVector(subgraphs),
-                                b.CreateString("edgeml test model"), b.CreateVector(buffers));
+                                b.CreateString("edgeml test model"), b.CreateVector(buffers), 0,
+                                b.CreateVector(metadata), b.CreateVector(signatures));
   tfl::FinishModelBuffer(b, model);
-  return std::vector<uint8_t>(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+  std::vector<uint8_t> bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+  if (external_buffers_) {
+    // Append each buffer (16-byte aligned) and patch its placeholder offset.
+    for (size_t i = 0; i < buffers_.size(); ++i) {
+      if (buffers_[i].empty()) continue;
+      bytes.resize((bytes.size() + 15) / 16 * 16);
+      const uint64_t offset = bytes.size();
+      bytes.insert(bytes.end(), buffers_[i].begin(), buffers_[i].end());
+      const uint64_t placeholder = kPlaceholder + i;
+      for (size_t p = 0; p + 8 <= offset; ++p) {
+        if (std::memcmp(bytes.data() + p, &placeholder, 8) == 0) {
+          std::memcpy(bytes.data() + p, &offset, 8);
+          break;
+        }
+      }
+    }
+  }
+  return bytes;
 }
 
 Status TestModel::Build(ModelBuilder& builder, bool allocate) {

@@ -56,6 +56,20 @@ class ModelBuilder {
                         const std::vector<int>& outputs,
                         const std::vector<uint8_t>& custom_options = {}, int version = 1);
 
+  // A signature def over subgraph 0: (name, tensor index) pairs.
+  void AddSignature(const std::string& key, const std::vector<std::pair<std::string, int>>& inputs,
+                    const std::vector<std::pair<std::string, int>>& outputs) {
+    signatures_.push_back({key, inputs, outputs});
+  }
+  // A metadata entry backed by a new buffer.
+  void AddMetadata(const std::string& name, const std::vector<uint8_t>& bytes) {
+    buffers_.push_back(bytes);
+    metadata_.push_back({name, static_cast<uint32_t>(buffers_.size() - 1)});
+  }
+  // Stores constant data after the flatbuffer, addressed by offset/size from
+  // the file start, as the converter does for models over 2 GB.
+  void SetExternalBuffers(bool external) { external_buffers_ = external; }
+
   void SetInputs(const std::vector<int>& inputs) { inputs_ = inputs; }
   void SetOutputs(const std::vector<int>& outputs) { outputs_ = outputs; }
 
@@ -91,6 +105,17 @@ class ModelBuilder {
   std::vector<OpSpec> ops_;
   std::vector<CodeSpec> codes_;
   std::vector<int> inputs_, outputs_;
+  struct SignatureSpec {
+    std::string key;
+    std::vector<std::pair<std::string, int>> inputs, outputs;
+  };
+  std::vector<SignatureSpec> signatures_;
+  struct MetadataSpec {
+    std::string name;
+    uint32_t buffer;
+  };
+  std::vector<MetadataSpec> metadata_;
+  bool external_buffers_ = false;
 };
 
 // A built model loaded into an interpreter with the builtin resolver.

@@ -1,0 +1,363 @@
+// Runs every whole network in testdata/networks (Keras application
+// architectures with random weights plus a small ResNet, converted by the
+// TensorFlow converter in scripts/make_quant_networks.py; goldens from
+// LiteRT's reference kernels) through edgeml on each stored sample input
+// (<name>.<sample>.input_0.npy) and compares with <name>.<sample>.output_<i>.npy:
+//   - integer outputs must be identical element for element (the count of
+//     differing elements and the largest difference in steps are printed);
+//   - float32 outputs must satisfy max_abs_err <= 1e-4 * max(1, max|ref|).
+// The invoke time of each sample is printed for information; it is never
+// asserted. Each model's outcome must equal its line in
+// testdata/networks/expected_status.txt (format as in testdata/quant:
+// exact | unsupported: <text> | error: <text> | mismatch), so a model that
+// starts passing, or stops, fails until the file is updated. Rewrite it with
+//   EDGEML_RECORD_NETWORK_EXPECTATIONS=1 ./networks_test
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "edgeml/interpreter.h"
+#include "edgeml/model.h"
+#include "edgeml/op_resolver.h"
+#include "io/npy.h"
+
+namespace edgeml {
+namespace {
+
+constexpr double kRelTol = 1e-4;
+constexpr char kRecordEnv[] = "EDGEML_RECORD_NETWORK_EXPECTATIONS";
+constexpr char kInputSuffix[] = ".input_0.npy";
+
+std::string NetDir() { return std::string(EDGEML_TESTDATA_DIR) + "/networks"; }
+std::string ExpectationsPath() { return NetDir() + "/expected_status.txt"; }
+bool RecordMode() {
+  const char* v = std::getenv(kRecordEnv);
+  return v != nullptr && std::string(v) == "1";
+}
+
+std::vector<std::string> ListModels() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(NetDir(), ec)) {
+    if (e.path().extension() == ".tflite") names.push_back(e.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Sample names of a model: <sample> in <model>.<sample>.input_0.npy.
+std::vector<std::string> ListSamples(const std::string& model) {
+  std::vector<std::string> samples;
+  const std::string prefix = model + ".";
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(NetDir(), ec)) {
+    const std::string f = e.path().filename().string();
+    const size_t n = std::strlen(kInputSuffix);
+    if (f.size() > prefix.size() + n && f.compare(0, prefix.size(), prefix) == 0 &&
+        f.compare(f.size() - n, n, kInputSuffix) == 0) {
+      const std::string sample = f.substr(prefix.size(), f.size() - prefix.size() - n);
+      if (sample.find('.') == std::string::npos) samples.push_back(sample);
+    }
+  }
+  std::sort(samples.begin(), samples.end());
+  return samples;
+}
+
+std::map<std::string, std::string> ReadExpectations() {
+  std::map<std::string, std::string> out;
+  std::ifstream in(ExpectationsPath());
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t sp = line.find(' ');
+    if (sp == std::string::npos) continue;
+    out[line.substr(0, sp)] = line.substr(sp + 1);
+  }
+  return out;
+}
+
+std::string OneLine(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::replace(s.begin(), s.end(), '\r', ' ');
+  return s;
+}
+
+std::string Classify(const Status& s) {
+  if (s.code() == StatusCode::kUnsupported) return "unsupported: " + OneLine(s.message());
+  return std::string("error: ") + StatusCodeName(s.code()) + ": " + OneLine(s.message());
+}
+
+bool IsIntegerType(DataType t) {
+  return t == DataType::kInt8 || t == DataType::kUInt8 || t == DataType::kInt16 ||
+         t == DataType::kInt32 || t == DataType::kInt64;
+}
+
+int64_t LoadInt(const uint8_t* p, DataType t, int64_t i) {
+  switch (t) {
+    case DataType::kInt8:
+      return reinterpret_cast<const int8_t*>(p)[i];
+    case DataType::kUInt8:
+      return p[i];
+    case DataType::kInt16: {
+      int16_t v;
+      std::memcpy(&v, p + 2 * i, 2);
+      return v;
+    }
+    case DataType::kInt32: {
+      int32_t v;
+      std::memcpy(&v, p + 4 * i, 4);
+      return v;
+    }
+    default: {
+      int64_t v;
+      std::memcpy(&v, p + 8 * i, 8);
+      return v;
+    }
+  }
+}
+
+// Compares one output; returns "" when it meets the criterion, otherwise a
+// description of the difference. `report` gets a line either way.
+std::string CompareOutput(const Tensor& t, const io::NpyArray& want, const std::string& label,
+                          std::string* report) {
+  if (t.type != want.type) {
+    return label + " is " + DataTypeName(t.type) + ", golden is " + DataTypeName(want.type);
+  }
+  if (t.shape != want.shape) {
+    return label + " has shape " + ShapeToString(t.shape) + ", golden " + ShapeToString(want.shape);
+  }
+  if (t.bytes != want.data.size() || t.data == nullptr) {
+    return label + " has " + std::to_string(t.bytes) + " bytes, golden " +
+           std::to_string(want.data.size());
+  }
+  const int64_t n = t.num_elements();
+  const auto* got = static_cast<const uint8_t*>(t.data);
+  char buf[320];
+  if (IsIntegerType(t.type)) {
+    int64_t differing = 0, max_step = 0, worst = 0;
+    for (int64_t k = 0; k < n; ++k) {
+      const int64_t d = LoadInt(got, t.type, k) - LoadInt(want.data.data(), t.type, k);
+      if (d != 0) ++differing;
+      if (std::llabs(d) > max_step) {
+        max_step = std::llabs(d);
+        worst = k;
+      }
+    }
+    std::snprintf(buf, sizeof(buf), "%s %s: %lld of %lld elements differ, max step %lld",
+                  label.c_str(), DataTypeName(t.type).c_str(), static_cast<long long>(differing),
+                  static_cast<long long>(n), static_cast<long long>(max_step));
+    *report += std::string("    ") + buf + "\n";
+    if (differing == 0) return "";
+    std::string msg = buf;
+    std::snprintf(buf, sizeof(buf), " (element %lld: got %lld, want %lld)",
+                  static_cast<long long>(worst),
+                  static_cast<long long>(LoadInt(got, t.type, worst)),
+                  static_cast<long long>(LoadInt(want.data.data(), t.type, worst)));
+    return msg + buf;
+  }
+  if (t.type == DataType::kFloat32) {
+    const float* g = reinterpret_cast<const float*>(got);
+    std::vector<float> r(static_cast<size_t>(n));
+    std::memcpy(r.data(), want.data.data(), want.data.size());
+    double max_err = 0, max_ref = 0;
+    int64_t worst = 0;
+    for (int64_t k = 0; k < n; ++k) {
+      const double err = std::isnan(g[k]) != std::isnan(r[k])
+                             ? INFINITY
+                             : (std::isnan(r[k]) ? 0.0 : std::fabs(double{g[k]} - r[k]));
+      if (err > max_err) {
+        max_err = err;
+        worst = k;
+      }
+      if (!std::isnan(r[k])) max_ref = std::max(max_ref, std::fabs(double{r[k]}));
+    }
+    const double limit = kRelTol * std::max(1.0, max_ref);
+    std::snprintf(buf, sizeof(buf), "%s FLOAT32: max_abs_err=%.3g max|ref|=%.4g limit=%.3g",
+                  label.c_str(), max_err, max_ref, limit);
+    *report += std::string("    ") + buf + "\n";
+    if (max_err <= limit) return "";
+    std::snprintf(buf, sizeof(buf), "%s: max_abs_err %.3g > %.3g (element %lld: got %g, want %g)",
+                  label.c_str(), max_err, limit, static_cast<long long>(worst), g[worst], r[worst]);
+    return buf;
+  }
+  return label + ": no comparison for " + DataTypeName(t.type);
+}
+
+struct Outcome {
+  std::string status;  // "exact", "unsupported: ...", "error: ...", "mismatch"
+  std::string detail;
+  bool harness_problem = false;  // missing/misfit golden files: never expected
+};
+
+Outcome RunModel(const std::string& name) {
+  Outcome out;
+  const std::string base = NetDir() + "/" + name;
+  const std::vector<std::string> samples = ListSamples(name);
+  if (samples.empty()) return {"error: no sample inputs", "", true};
+  std::unique_ptr<Model> model;
+  Status s = Model::FromFile(base + ".tflite", &model);
+  if (!s.ok()) return {Classify(s), "", false};
+  BuiltinOpResolver resolver;
+  std::unique_ptr<Interpreter> interp;
+  s = Interpreter::Create(*model, resolver, {}, &interp);
+  if (!s.ok()) return {Classify(s), "", false};
+  s = interp->AllocateTensors();
+  if (!s.ok()) return {Classify(s), "", false};
+
+  std::map<std::string, int> ops;
+  for (size_t k = 0; k < interp->nodes_size(); ++k) ++ops[interp->node(static_cast<int>(k)).op_name];
+  out.detail += "    " + std::to_string(interp->nodes_size()) + " nodes:";
+  for (const auto& [op, count] : ops) out.detail += " " + op + "x" + std::to_string(count);
+  out.detail += "\n";
+
+  std::string failures;
+  for (const std::string& sample : samples) {
+    const std::string sbase = base + "." + sample;
+    for (size_t i = 0; i < interp->inputs().size(); ++i) {
+      Tensor* t = interp->input(static_cast<int>(i));
+      io::NpyArray a;
+      s = io::ReadNpy(sbase + ".input_" + std::to_string(i) + ".npy", &a);
+      if (!s.ok() || t == nullptr || a.type != t->type || a.shape != t->shape ||
+          a.data.size() != t->bytes) {
+        return {"error: " + sample + " input " + std::to_string(i) + " does not fit the model",
+                s.ok() ? "" : s.ToString(), true};
+      }
+      std::memcpy(t->data, a.data.data(), t->bytes);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    s = interp->Invoke();
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (!s.ok()) return {Classify(s), out.detail, false};
+    char buf[128];
+    std::snprintf(buf, sizeof(buf), "  sample %s: invoke %.1f ms (informational)\n",
+                  sample.c_str(), ms);
+    out.detail += buf;
+    for (size_t i = 0;; ++i) {
+      const std::string file = sbase + ".output_" + std::to_string(i) + ".npy";
+      const bool have_file = std::filesystem::exists(file);
+      if (i >= interp->outputs().size()) {
+        if (have_file) return {"error: model has fewer outputs than goldens", "", true};
+        break;
+      }
+      io::NpyArray want;
+      s = io::ReadNpy(file, &want);
+      if (!s.ok()) return {"error: golden " + sample + " output " + std::to_string(i),
+                           s.ToString(), true};
+      const Tensor* t = interp->output(static_cast<int>(i));
+      const std::string diff =
+          CompareOutput(*t, want, sample + " output " + std::to_string(i), &out.detail);
+      if (!diff.empty()) failures += "  " + diff + "\n";
+    }
+  }
+  out.status = failures.empty() ? "exact" : "mismatch";
+  out.detail += failures;
+  return out;
+}
+
+std::map<std::string, std::string>& Recorded() {
+  static std::map<std::string, std::string> m;
+  return m;
+}
+
+class RecordEnvironment : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    if (!RecordMode() || Recorded().empty()) return;
+    std::map<std::string, std::string> all = ReadExpectations();
+    const std::vector<std::string> models = ListModels();
+    for (auto it = all.begin(); it != all.end();) {
+      it = std::binary_search(models.begin(), models.end(), it->first) ? std::next(it)
+                                                                       : all.erase(it);
+    }
+    for (const auto& [name, status] : Recorded()) all[name] = status;
+    std::ofstream f(ExpectationsPath());
+    f << "# Expected outcome of each network in testdata/networks under edgeml.\n"
+         "# Written by tests/model/networks_test.cc with "
+      << kRecordEnv
+      << "=1;\n"
+         "# see docs/networks.md. Format: <model> <exact | unsupported: text | "
+         "error: text | mismatch>\n";
+    for (const auto& [name, status] : all) f << name << " " << status << "\n";
+    std::printf("[ record   ] wrote %zu lines to %s\n", all.size(), ExpectationsPath().c_str());
+  }
+};
+
+[[maybe_unused]] ::testing::Environment* const kRecordEnvironment =
+    ::testing::AddGlobalTestEnvironment(new RecordEnvironment);
+
+class NetworkTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(NetworkTest, MatchesLiteRtReference) {
+  const std::string& name = GetParam();
+  const Outcome out = RunModel(name);
+  std::printf("[ network  ] %-28s %s\n%s", name.c_str(), out.status.c_str(), out.detail.c_str());
+  RecordProperty("outcome", out.status);
+  ASSERT_FALSE(out.harness_problem) << name << ": " << out.status << " " << out.detail;
+
+  if (RecordMode()) {
+    Recorded()[name] = out.status;
+    return;
+  }
+  const auto expectations = ReadExpectations();
+  const auto it = expectations.find(name);
+  ASSERT_NE(it, expectations.end())
+      << name << " has no line in " << ExpectationsPath() << "; outcome now: " << out.status
+      << " (rerun with " << kRecordEnv << "=1)";
+  const std::string& want = it->second;
+  if (want == "exact" || want == "mismatch") {
+    EXPECT_EQ(out.status, want) << name << ": " << out.detail;
+    return;
+  }
+  const size_t colon = want.find(": ");
+  ASSERT_NE(colon, std::string::npos) << "bad expectation line for " << name << ": " << want;
+  const std::string category = want.substr(0, colon + 2);
+  const std::string text = want.substr(colon + 2);
+  EXPECT_TRUE(out.status.rfind(category, 0) == 0 &&
+              out.status.find(text, category.size()) != std::string::npos)
+      << name << ": expected \"" << want << "\", got \"" << out.status << "\"\n"
+      << out.detail << (out.status == "exact" ? "(now passes: update the expectation)" : "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Networks, NetworkTest, ::testing::ValuesIn(ListModels()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
+
+// Every model has at least two samples with goldens, and the expectations
+// name exactly the models present.
+TEST(NetworksCatalogue, FilesAndExpectationsAgree) {
+  const std::vector<std::string> models = ListModels();
+  EXPECT_GE(models.size(), 6u) << "testdata/networks looks incomplete";
+  for (const std::string& m : models) {
+    const std::vector<std::string> samples = ListSamples(m);
+    EXPECT_GE(samples.size(), 2u) << m;
+    for (const std::string& s : samples) {
+      EXPECT_TRUE(std::filesystem::exists(NetDir() + "/" + m + "." + s + ".output_0.npy"))
+          << m << " " << s;
+    }
+  }
+  if (RecordMode()) GTEST_SKIP() << "record mode";
+  const auto expectations = ReadExpectations();
+  for (const auto& [name, status] : expectations) {
+    EXPECT_TRUE(std::binary_search(models.begin(), models.end(), name))
+        << "expected_status.txt names " << name << ", which has no .tflite";
+  }
+  EXPECT_EQ(expectations.size(), models.size());
+}
+
+}  // namespace
+}  // namespace edgeml
