@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,20 @@ struct RunOptions {
 int Inspect(const InspectOptions& options);
 int Run(const RunOptions& options);
 int Ops();
+
+struct BenchOptions {
+  std::string model;
+  int threads = 1;
+  int warmup = 5;
+  int runs = 50;
+  uint64_t seed = 1;
+  bool json = false;
+};
+int Bench(const BenchOptions& options);
+
+// Fills a tensor with seeded random values of its type (float: uniform in
+// [-1, 1); integers: uniform over the type's range).
+Status FillRandom(Tensor* t, std::mt19937_64& rng);
 
 // Prints "edgeml: error: <message>" (newlines folded) and returns 1.
 int Fail(const std::string& message);

@@ -51,6 +51,21 @@ int Main(int argc, char** argv) {
 
   CLI::App* ops = app.add_subcommand("ops", "List the ops this build runs (Markdown table)");
 
+  edgeml::cli::BenchOptions bench_opts;
+  CLI::App* bench =
+      app.add_subcommand("bench", "Time Invoke() over repeated runs on seeded random inputs");
+  bench->add_option("model", bench_opts.model, "Path of the .tflite model")->required();
+  bench->add_option("-t,--threads", bench_opts.threads, "Threads an op may use")
+      ->check(CLI::Range(1, 1024));
+  bench->add_option("--warmup", bench_opts.warmup, "Untimed runs first")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  bench->add_option("--runs", bench_opts.runs, "Timed runs")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  bench->add_option("--seed", bench_opts.seed, "Seed for random inputs")->capture_default_str();
+  bench->add_flag("--json", bench_opts.json, "One JSON line instead of text");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -67,6 +82,7 @@ int Main(int argc, char** argv) {
   if (inspect->parsed()) return edgeml::cli::Inspect(inspect_opts);
   if (run->parsed()) return edgeml::cli::Run(run_opts);
   if (ops->parsed()) return edgeml::cli::Ops();
+  if (bench->parsed()) return edgeml::cli::Bench(bench_opts);
   return Fail("no command given; see 'edgeml --help'");
 }
 

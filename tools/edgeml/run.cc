@@ -17,43 +17,10 @@
 #include "commands.h"
 #include "io/image.h"
 #include "io/npy.h"
+#include "kernels/reference/elementwise.h"
 
 namespace edgeml::cli {
 namespace {
-
-enum class Source { kRandom, kNpy, kImage };
-
-struct InputPlan {
-  Source source = Source::kRandom;
-  std::string file;
-  io::NpyArray npy;
-};
-
-float HalfToFloat(uint16_t h) {
-  const uint32_t sign = static_cast<uint32_t>(h >> 15) << 31;
-  const int exp = (h >> 10) & 0x1f;
-  uint32_t mant = h & 0x3ff;
-  uint32_t bits;
-  if (exp == 0x1f) {
-    bits = sign | 0x7f800000u | (mant << 13);
-  } else if (exp != 0) {
-    bits = sign | (static_cast<uint32_t>(exp + 112) << 23) | (mant << 13);
-  } else if (mant == 0) {
-    bits = sign;
-  } else {
-    // Subnormal half: normalize into a float exponent.
-    int e = 113;
-    while ((mant & 0x400) == 0) {
-      mant <<= 1;
-      --e;
-    }
-    bits = sign | (static_cast<uint32_t>(e) << 23) | ((mant & 0x3ff) << 13);
-  }
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
-
 // Round-to-nearest-even conversion for values in [-1, 1] (random inputs);
 // no overflow handling is needed in that range beyond subnormals.
 uint16_t FloatToHalf(float f) {
@@ -76,6 +43,8 @@ uint16_t FloatToHalf(float f) {
 float UnitFloat(std::mt19937_64& rng) {
   return static_cast<float>(rng() >> 40) * (2.0f / 16777216.0f) - 1.0f;
 }
+
+}  // namespace
 
 Status FillRandom(Tensor* t, std::mt19937_64& rng) {
   const int64_t n = t->num_elements();
@@ -126,6 +95,17 @@ Status FillRandom(Tensor* t, std::mt19937_64& rng) {
   return Status::Ok();
 }
 
+namespace {
+
+enum class Source { kRandom, kNpy, kImage };
+
+struct InputPlan {
+  Source source = Source::kRandom;
+  std::string file;
+  io::NpyArray npy;
+};
+
+
 // Element i of a tensor as a double, for statistics.
 double ElementAsDouble(DataType type, const uint8_t* p, int64_t i) {
   switch (type) {
@@ -151,7 +131,7 @@ double ElementAsDouble(DataType type, const uint8_t* p, int64_t i) {
     case DataType::kFloat16: {
       uint16_t h;
       std::memcpy(&h, p + i * 2, 2);
-      return HalfToFloat(h);
+      return reference::Fp16ToFloat(h);
     }
     default:
       return std::nan("");
