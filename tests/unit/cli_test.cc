@@ -231,3 +231,26 @@ TEST(Cli, RunRejectsMismatchedInputs) {
 
 }  // namespace
 }  // namespace edgeml
+
+namespace edgeml {
+namespace {
+
+TEST(Cli, BenchReportsLatencyAndMemory) {
+  Result r = RunCli({"bench", kFaceModel, "--runs", "3", "--warmup", "1", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"median_ms\": "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"runs\": 3"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"arena_bytes\": "), std::string::npos) << r.output;
+  ExpectOneLineError(RunCli({"bench", kFaceModel, "--runs", "0"}));
+  ExpectOneLineError(RunCli({"bench", "/nonexistent/model.tflite"}));
+}
+
+TEST(Cli, OpsListsEveryRegisteredOp) {
+  Result r = RunCli({"ops"});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("| CONV_2D | 1-8 | builtin |"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("| Convolution2DTransposeBias | 1-1 | custom |"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace edgeml
