@@ -23,6 +23,25 @@ namespace edgeml {
 
 class OpContext;
 
+// A non-owning reference to a callable, so that passing a lambda to
+// ParallelFor allocates nothing. The callable must outlive the call.
+template <typename Fn>
+class FunctionRef;
+template <typename R, typename... Args>
+class FunctionRef<R(Args...)> {
+ public:
+  template <typename F>
+  FunctionRef(F& f)  // NOLINT(runtime/explicit): implicit by design
+      : obj_(static_cast<void*>(&f)), call_([](void* o, Args... a) -> R {
+          return (*static_cast<F*>(o))(static_cast<Args>(a)...);
+        }) {}
+  R operator()(Args... a) const { return call_(obj_, static_cast<Args>(a)...); }
+
+ private:
+  void* obj_;
+  R (*call_)(void*, Args...);
+};
+
 // Per-node data an op builds at prepare and uses at eval. Owned by the node.
 struct OpState {
   virtual ~OpState() = default;
@@ -86,6 +105,11 @@ class OpContext {
   void* scratch(int scratch_id);
 
   int num_threads() const;
+  // Calls fn(begin, end) on disjoint ranges covering [0, n), on the
+  // interpreter's thread pool when it has more than one thread and the work
+  // is worth splitting (ranges of at least `min_chunk`); otherwise inline.
+  // fn must be safe to run concurrently on disjoint ranges. Eval only.
+  void ParallelFor(int64_t n, int64_t min_chunk, FunctionRef<void(int64_t, int64_t)> fn);
 
   // Error statuses whose message starts with "OP_NAME (node N): ".
   Status Error(StatusCode code, const char* format, ...) __attribute__((format(printf, 3, 4)));

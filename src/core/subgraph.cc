@@ -457,6 +457,11 @@ void* OpContext::scratch(int scratch_id) {
 
 int OpContext::num_threads() const { return graph_->options_.num_threads; }
 
+void OpContext::ParallelFor(int64_t n, int64_t min_chunk, FunctionRef<void(int64_t, int64_t)> fn) {
+  (void)min_chunk;  // single-threaded until the pool lands
+  if (n > 0) fn(0, n);
+}
+
 Status OpContext::VError(StatusCode code, const char* format, va_list args) {
   char buf[768];
   vsnprintf(buf, sizeof(buf), format, args);
