@@ -25,7 +25,6 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -218,8 +217,14 @@ Outcome RunModel(const std::string& name) {
   if (!s.ok()) return {Classify(s), "", false};
 
   std::map<std::string, int> ops;
-  for (size_t k = 0; k < interp->nodes_size(); ++k) ++ops[interp->node(static_cast<int>(k)).op_name];
-  out.detail += "    " + std::to_string(interp->nodes_size()) + " nodes:";
+  int folded = 0;
+  for (size_t k = 0; k < interp->nodes_size(); ++k) {
+    const NodeInfo node = interp->node(static_cast<int>(k));
+    ++ops[node.op_name];
+    if (node.folded) ++folded;
+  }
+  out.detail += "    " + std::to_string(interp->nodes_size()) + " nodes (" +
+                std::to_string(folded) + " folded at prepare):";
   for (const auto& [op, count] : ops) out.detail += " " + op + "x" + std::to_string(count);
   out.detail += "\n";
 
@@ -243,8 +248,8 @@ Outcome RunModel(const std::string& name) {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!s.ok()) return {Classify(s), out.detail, false};
     char buf[128];
-    std::snprintf(buf, sizeof(buf), "  sample %s: invoke %.1f ms (informational)\n",
-                  sample.c_str(), ms);
+    std::snprintf(buf, sizeof(buf), "  sample %s: invoke %.1f ms (informational)\n", sample.c_str(),
+                  ms);
     out.detail += buf;
     for (size_t i = 0;; ++i) {
       const std::string file = sbase + ".output_" + std::to_string(i) + ".npy";
@@ -255,8 +260,8 @@ Outcome RunModel(const std::string& name) {
       }
       io::NpyArray want;
       s = io::ReadNpy(file, &want);
-      if (!s.ok()) return {"error: golden " + sample + " output " + std::to_string(i),
-                           s.ToString(), true};
+      if (!s.ok())
+        return {"error: golden " + sample + " output " + std::to_string(i), s.ToString(), true};
       const Tensor* t = interp->output(static_cast<int>(i));
       const std::string diff =
           CompareOutput(*t, want, sample + " output " + std::to_string(i), &out.detail);
@@ -314,7 +319,7 @@ TEST_P(NetworkTest, MatchesLiteRtReference) {
   }
   const auto expectations = ReadExpectations();
   const auto it = expectations.find(name);
-  ASSERT_NE(it, expectations.end())
+  ASSERT_TRUE(it != expectations.end())
       << name << " has no line in " << ExpectationsPath() << "; outcome now: " << out.status
       << " (rerun with " << kRecordEnv << "=1)";
   const std::string& want = it->second;
