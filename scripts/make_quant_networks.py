@@ -318,7 +318,26 @@ def main():
         with open(os.path.join(args.out, "manifest.json"), "w") as fh:
             json.dump(manifest, fh, indent=1)
             fh.write("\n")
+        write_top1(args.out, entries)
     print("%d models, %d conversion failures" % (len(entries), len(failures)))
+
+
+def write_top1(out, entries):
+    """top1.txt: per quantized model and photo, the float original's top-1
+    class and the quantized model's top-1 under LiteRT, for the C++ test that
+    checks edgeml agrees with the float model wherever LiteRT does."""
+    lines = ["# model sample float_top1 litert_top1 (scripts/make_quant_networks.py)"]
+    for e in entries:
+        top = e.get("photo_top1")
+        if not top or e["mode"] == "float":
+            continue
+        quant = top.get(e["mode"]) or next((v for k, v in top.items() if k != "float"), None)
+        if not quant:
+            continue
+        for sample in sorted(top["float"]):
+            lines.append("%s %s %d %d" % (e["name"], sample, top["float"][sample], quant[sample]))
+    with open(os.path.join(out, "top1.txt"), "w") as fh:
+        fh.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

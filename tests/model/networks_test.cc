@@ -364,5 +364,63 @@ TEST(NetworksCatalogue, FilesAndExpectationsAgree) {
   EXPECT_EQ(expectations.size(), models.size());
 }
 
+// Quantization may move a prediction; edgeml must move it exactly as LiteRT
+// does. For each quantized model and photo, edgeml's top-1 equals LiteRT's,
+// and so equals the float original's wherever LiteRT's does (top1.txt, from
+// scripts/make_quant_networks.py; ties go to the lowest class, as numpy's
+// argmax does).
+TEST(NetworksTop1, QuantizedAgreesWithFloatWhereLiteRtDoes) {
+  std::ifstream f(NetDir() + "/top1.txt");
+  ASSERT_TRUE(f.good()) << "testdata/networks/top1.txt is missing";
+  BuiltinOpResolver resolver;
+  std::string line;
+  int checked = 0, agreeing = 0;
+  while (std::getline(f, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    char model_name[128], sample[64];
+    int float_top1 = -1, litert_top1 = -1;
+    ASSERT_EQ(std::sscanf(line.c_str(), "%127s %63s %d %d", model_name, sample, &float_top1,
+                          &litert_top1),
+              4)
+        << line;
+    const std::string base = NetDir() + "/" + model_name;
+    // Only photos stored as inputs can be checked (one per model).
+    if (!std::filesystem::exists(base + "." + sample + ".input_0.npy")) continue;
+    std::unique_ptr<Model> model;
+    std::unique_ptr<Interpreter> interp;
+    ASSERT_TRUE(Model::FromFile(base + ".tflite", &model).ok()) << line;
+    ASSERT_TRUE(Interpreter::Create(*model, resolver, {}, &interp).ok()) << line;
+    ASSERT_TRUE(interp->AllocateTensors().ok()) << line;
+    io::NpyArray in;
+    ASSERT_TRUE(io::ReadNpy(base + "." + sample + ".input_0.npy", &in).ok()) << line;
+    ASSERT_EQ(in.data.size(), interp->input(0)->bytes) << line;
+    std::memcpy(interp->input(0)->data, in.data.data(), in.data.size());
+    ASSERT_TRUE(interp->Invoke().ok()) << line;
+    const Tensor& out = *interp->output(0);
+    ASSERT_TRUE(IsIntegerType(out.type) || out.type == DataType::kFloat32) << line;
+    int best = 0;
+    double best_value = -1e300;
+    for (int64_t i = 0; i < out.num_elements(); ++i) {
+      const double v =
+          out.type == DataType::kFloat32
+              ? static_cast<double>(out.data_as<float>()[i])
+              : static_cast<double>(LoadInt(static_cast<const uint8_t*>(out.data), out.type, i));
+      if (v > best_value) {
+        best_value = v;
+        best = static_cast<int>(i);
+      }
+    }
+    EXPECT_EQ(best, litert_top1) << line;
+    if (litert_top1 == float_top1) {
+      EXPECT_EQ(best, float_top1) << line;
+      ++agreeing;
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 8);
+  std::printf("[ top1 ] %d model/photo pairs checked; %d where LiteRT keeps the float top-1\n",
+              checked, agreeing);
+}
+
 }  // namespace
 }  // namespace edgeml
