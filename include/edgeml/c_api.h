@@ -178,6 +178,53 @@ EdgemlStatus edgeml_interpreter_options_set_num_threads(EdgemlInterpreterOptions
 EdgemlStatus edgeml_interpreter_options_set_memory_limit_bytes(EdgemlInterpreterOptions* options,
                                                                size_t memory_limit_bytes);
 
+/* ---- Custom ops ---- */
+
+/* A custom op implemented in C, registered on an options object; every
+ * interpreter created with those options runs nodes whose custom code equals
+ * `name` (and whose version lies in [min_version, max_version]) with it,
+ * replacing a shipped op of the same name.
+ *
+ * prepare (may be NULL) runs in allocate_tensors: check the inputs, set every
+ * output's shape with edgeml_op_set_output_shape, keep per-node data with
+ * edgeml_op_set_state. eval runs in invoke and only computes; it must not
+ * block on other threads or call back into the interpreter. Both return
+ * kEdgemlOk or report a failure with edgeml_op_error. `user_data` is passed
+ * to both; it must outlive every interpreter using the options. `free_state`
+ * (may be NULL) releases a node's state when it is replaced or the
+ * interpreter is deleted. */
+typedef struct EdgemlOpContext EdgemlOpContext;
+typedef struct EdgemlCustomOp {
+  const char* name; /* copied */
+  int32_t min_version;
+  int32_t max_version;
+  EdgemlStatus (*prepare)(EdgemlOpContext* context, void* user_data);
+  EdgemlStatus (*eval)(EdgemlOpContext* context, void* user_data);
+  void (*free_state)(void* state);
+  void* user_data;
+} EdgemlCustomOp;
+
+EdgemlStatus edgeml_interpreter_options_add_custom_op(EdgemlInterpreterOptions* options,
+                                                      const EdgemlCustomOp* op);
+
+/* Inside prepare/eval only. Inputs that the model omits (-1) are NULL. */
+int32_t edgeml_op_input_count(const EdgemlOpContext* context);
+int32_t edgeml_op_output_count(const EdgemlOpContext* context);
+EdgemlTensor* edgeml_op_input(EdgemlOpContext* context, int32_t index);
+EdgemlTensor* edgeml_op_output(EdgemlOpContext* context, int32_t index);
+/* The node's custom options bytes (MediaPipe keeps C structs there). */
+const uint8_t* edgeml_op_custom_options(const EdgemlOpContext* context, size_t* size);
+int32_t edgeml_op_node_index(const EdgemlOpContext* context);
+/* prepare only: sets output `index`'s shape (checked for overflow). */
+EdgemlStatus edgeml_op_set_output_shape(EdgemlOpContext* context, int32_t index,
+                                        const int32_t* dims, int32_t rank);
+void edgeml_op_set_state(EdgemlOpContext* context, void* state);
+void* edgeml_op_state(const EdgemlOpContext* context);
+/* Records `message` (prefixed with the op name and node index) and returns
+ * `status`, so that `return edgeml_op_error(ctx, kEdgemlInvalidModel, "...");`
+ * reports it through the interpreter's error. */
+EdgemlStatus edgeml_op_error(EdgemlOpContext* context, EdgemlStatus status, const char* message);
+
 /* ---- Interpreter ---- */
 
 /* Resolves every op of `model` (an unsupported op or version fails here).

@@ -53,6 +53,9 @@ struct OpRegistration {
   int max_version = 1;
   Status (*prepare)(OpContext& ctx) = nullptr;
   Status (*eval)(OpContext& ctx) = nullptr;
+  // Passed through to the op (OpContext::user_data()); lets one pair of
+  // functions serve several registrations, e.g. ops bound from C.
+  const void* user_data = nullptr;
 };
 
 namespace internal {
@@ -64,6 +67,8 @@ class OpContext {
   const char* op_name() const;
   int node_index() const { return node_; }
   int version() const;
+  // The registration's user_data.
+  const void* user_data() const;
 
   int num_inputs() const;
   int num_outputs() const;

@@ -90,8 +90,27 @@ struct EdgemlModel {
   std::shared_ptr<const edgeml::Model> model;
 };
 
+struct CustomOpSpec {
+  std::string name;
+  EdgemlCustomOp op;  // op.name points into `name`
+};
+
 struct EdgemlInterpreterOptions {
   edgeml::InterpreterOptions options;
+  std::vector<CustomOpSpec> custom_ops;
+};
+
+// A C custom op bound to one interpreter (the registration's user_data).
+struct BoundCustomOp {
+  EdgemlCustomOp op;
+  EdgemlInterpreter* owner;
+};
+
+struct EdgemlOpContext {
+  edgeml::OpContext* ctx = nullptr;
+  const BoundCustomOp* bound = nullptr;
+  EdgemlStatus code = kEdgemlOk;
+  std::string message;
 };
 
 struct EdgemlTensor {
@@ -103,6 +122,8 @@ struct EdgemlInterpreter {
   // Declared in destruction order: the interpreter goes first, then the
   // resolver its ops came from, then the model it reads.
   std::shared_ptr<const edgeml::Model> model;
+  std::vector<std::unique_ptr<BoundCustomOp>> custom_ops;  // referenced by resolver
+  std::vector<std::string> custom_names;
   edgeml::BuiltinOpResolver resolver;
   std::unique_ptr<edgeml::Interpreter> impl;
   std::vector<EdgemlTensor> tensors;  // stable handles, one per tensor
@@ -172,6 +193,38 @@ EdgemlStatus LoadModel(edgeml::Status (*load)(const void*, size_t, std::unique_p
     return kEdgemlOk;
   });
 }
+
+// Per-node state of a C custom op: the op's pointer and how to free it.
+struct CustomOpState : edgeml::OpState {
+  void* state = nullptr;
+  void (*free_state)(void*) = nullptr;
+  ~CustomOpState() override {
+    if (free_state != nullptr && state != nullptr) free_state(state);
+  }
+};
+
+edgeml::Status RunCustom(edgeml::OpContext& ctx, bool prepare) {
+  const auto* bound = static_cast<const BoundCustomOp*>(ctx.user_data());
+  auto fn = prepare ? bound->op.prepare : bound->op.eval;
+  if (fn == nullptr) {
+    if (prepare) return edgeml::Status::Ok();
+    return ctx.Unsupported("the custom op has no eval function");
+  }
+  EdgemlOpContext c;
+  c.ctx = &ctx;
+  c.bound = bound;
+  const EdgemlStatus code = fn(&c, bound->op.user_data);
+  if (code == kEdgemlOk) return edgeml::Status::Ok();
+  const std::string& message = c.message.empty() ? std::string("failed") : c.message;
+  const int value = static_cast<int>(code);
+  const auto status_code = value > 0 && value <= static_cast<int>(StatusCode::kInternal)
+                               ? static_cast<StatusCode>(value)
+                               : StatusCode::kInternal;
+  return ctx.Error(status_code, "%s", message.c_str());
+}
+
+edgeml::Status CustomPrepare(edgeml::OpContext& ctx) { return RunCustom(ctx, true); }
+edgeml::Status CustomEval(edgeml::OpContext& ctx) { return RunCustom(ctx, false); }
 
 }  // namespace
 
@@ -264,6 +317,89 @@ EdgemlStatus edgeml_interpreter_options_set_memory_limit_bytes(EdgemlInterpreter
   return kEdgemlOk;
 }
 
+EdgemlStatus edgeml_interpreter_options_add_custom_op(EdgemlInterpreterOptions* options,
+                                                      const EdgemlCustomOp* op) {
+  if (options == nullptr) return Fail(StatusCode::kInvalidArgument, "options is NULL");
+  if (op == nullptr || op->name == nullptr || op->name[0] == '\0') {
+    return Fail(StatusCode::kInvalidArgument, "custom op or its name is NULL or empty");
+  }
+  if (op->eval == nullptr) return Fail(StatusCode::kInvalidArgument, "custom op has no eval");
+  if (op->min_version < 1 || op->max_version < op->min_version) {
+    return Fail(StatusCode::kInvalidArgument, "custom op versions must satisfy 1 <= min <= max");
+  }
+  return Guard(nullptr, [&]() -> EdgemlStatus {
+    options->custom_ops.push_back(CustomOpSpec{op->name, *op});
+    for (CustomOpSpec& spec : options->custom_ops) spec.op.name = spec.name.c_str();
+    return kEdgemlOk;
+  });
+}
+
+int32_t edgeml_op_input_count(const EdgemlOpContext* c) { return c ? c->ctx->num_inputs() : -1; }
+int32_t edgeml_op_output_count(const EdgemlOpContext* c) { return c ? c->ctx->num_outputs() : -1; }
+int32_t edgeml_op_node_index(const EdgemlOpContext* c) { return c ? c->ctx->node_index() : -1; }
+
+EdgemlTensor* edgeml_op_input(EdgemlOpContext* c, int32_t index) {
+  if (c == nullptr || !c->ctx->has_input(index)) return nullptr;
+  return &c->bound->owner->tensors[c->ctx->input_tensor_index(index)];
+}
+
+EdgemlTensor* edgeml_op_output(EdgemlOpContext* c, int32_t index) {
+  if (c == nullptr) return nullptr;
+  const int t = c->ctx->output_tensor_index(index);
+  return t < 0 ? nullptr : &c->bound->owner->tensors[t];
+}
+
+const uint8_t* edgeml_op_custom_options(const EdgemlOpContext* c, size_t* size) {
+  size_t n = 0;
+  const uint8_t* p = c ? c->ctx->custom_options(&n) : nullptr;
+  if (size != nullptr) *size = n;
+  return p;
+}
+
+EdgemlStatus edgeml_op_set_output_shape(EdgemlOpContext* c, int32_t index, const int32_t* dims,
+                                        int32_t rank) {
+  if (c == nullptr) return Fail(StatusCode::kInvalidArgument, "context is NULL");
+  if (rank < 0 || (rank > 0 && dims == nullptr) || index < 0 || index >= c->ctx->num_outputs()) {
+    return edgeml_op_error(c, kEdgemlInvalidArgument, "bad output index, dims or rank");
+  }
+  try {
+    const edgeml::Status s = c->ctx->SetOutputShape(index, edgeml::Shape(dims, dims + rank));
+    if (!s.ok()) return edgeml_op_error(c, ToC(s.code()), s.message().c_str());
+  } catch (...) {
+    return edgeml_op_error(c, kEdgemlResourceExhausted, "out of memory");
+  }
+  return kEdgemlOk;
+}
+
+void edgeml_op_set_state(EdgemlOpContext* c, void* state) {
+  if (c == nullptr) return;
+  try {
+    auto holder = std::make_unique<CustomOpState>();
+    holder->state = state;
+    holder->free_state = c->bound->op.free_state;
+    c->ctx->set_state(std::move(holder));
+  } catch (...) {
+    if (c->bound->op.free_state != nullptr && state != nullptr) c->bound->op.free_state(state);
+  }
+}
+
+void* edgeml_op_state(const EdgemlOpContext* c) {
+  if (c == nullptr) return nullptr;
+  const CustomOpState* holder = c->ctx->state<CustomOpState>();
+  return holder ? holder->state : nullptr;
+}
+
+EdgemlStatus edgeml_op_error(EdgemlOpContext* c, EdgemlStatus status, const char* message) {
+  if (c == nullptr) return status;
+  try {
+    c->code = status;
+    c->message = message ? message : "";
+  } catch (...) {
+    c->message.clear();
+  }
+  return status;
+}
+
 EdgemlStatus edgeml_interpreter_create(const EdgemlModel* model,
                                        const EdgemlInterpreterOptions* options,
                                        EdgemlInterpreter** out_interpreter) {
@@ -279,6 +415,24 @@ EdgemlStatus edgeml_interpreter_create(const EdgemlModel* model,
     interp->model = model->model;
     const edgeml::InterpreterOptions opts =
         options ? options->options : edgeml::InterpreterOptions();
+    if (options) {
+      for (const CustomOpSpec& spec : options->custom_ops) {
+        interp->custom_ops.push_back(
+            std::make_unique<BoundCustomOp>(BoundCustomOp{spec.op, interp.get()}));
+        interp->custom_names.push_back(spec.name);
+      }
+      for (size_t i = 0; i < interp->custom_ops.size(); ++i) {
+        const BoundCustomOp* bound = interp->custom_ops[i].get();
+        edgeml::OpRegistration reg;
+        reg.name = interp->custom_names[i].c_str();
+        reg.min_version = bound->op.min_version;
+        reg.max_version = bound->op.max_version;
+        reg.prepare = CustomPrepare;
+        reg.eval = CustomEval;
+        reg.user_data = bound;
+        interp->resolver.AddCustom(interp->custom_names[i], reg);
+      }
+    }
     EdgemlStatus s =
         Report(edgeml::Interpreter::Create(*interp->model, interp->resolver, opts, &interp->impl));
     if (s != kEdgemlOk) return s;

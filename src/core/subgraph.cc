@@ -63,7 +63,8 @@ Status Subgraph::Build(const OpResolver& resolver) {
     t.is_variable = ft->is_variable();
     if (const tfl::QuantizationParameters* q = ft->quantization()) {
       if (q->scale()) t.quant.scale.assign(q->scale()->begin(), q->scale()->end());
-      if (q->zero_point()) t.quant.zero_point.assign(q->zero_point()->begin(), q->zero_point()->end());
+      if (q->zero_point())
+        t.quant.zero_point.assign(q->zero_point()->begin(), q->zero_point()->end());
       if (t.quant.zero_point.empty() && !t.quant.scale.empty()) {
         t.quant.zero_point.assign(t.quant.scale.size(), 0);
       }
@@ -127,7 +128,8 @@ Status Subgraph::Build(const OpResolver& resolver) {
     if (op->outputs()) node.outputs.assign(op->outputs()->begin(), op->outputs()->end());
   }
   if (unsupported_count > 0) {
-    if (unsupported_count > 8) unsupported += ", ... (" + std::to_string(unsupported_count) + " in all)";
+    if (unsupported_count > 8)
+      unsupported += ", ... (" + std::to_string(unsupported_count) + " in all)";
     return Status(StatusCode::kUnsupported, "unsupported ops: " + unsupported);
   }
 
@@ -157,8 +159,8 @@ Status Subgraph::Build(const OpResolver& resolver) {
       }
       if (in >= 0 && !written[in]) {
         return Errorf(StatusCode::kInvalidModel,
-                      "%s (node %u): input %s is read before any op writes it", node.op_name.c_str(),
-                      n, DescribeTensor(in).c_str());
+                      "%s (node %u): input %s is read before any op writes it",
+                      node.op_name.c_str(), n, DescribeTensor(in).c_str());
       }
     }
     for (int out : node.outputs) {
@@ -227,8 +229,8 @@ Status Subgraph::PrepareNode(int n) {
   Status s = node.reg->prepare ? node.reg->prepare(ctx) : Status::Ok();
   if (!s.ok()) return s;
   if (!node.reg->eval && !node.folded) {
-    return Errorf(StatusCode::kInternal, "%s (node %d) has no eval function",
-                  node.op_name.c_str(), n);
+    return Errorf(StatusCode::kInternal, "%s (node %d) has no eval function", node.op_name.c_str(),
+                  n);
   }
   node.empty = !node.outputs.empty();
   for (int out : node.outputs) {
@@ -244,6 +246,9 @@ Status Subgraph::PrepareNode(int n) {
 }
 
 Status Subgraph::Allocate() {
+  if (!pool_ && options_.num_threads > 1) {
+    pool_ = std::make_unique<ThreadPool>(options_.num_threads);
+  }
   ResetAllocations();
   const int num_nodes = static_cast<int>(nodes_.size());
   std::vector<int> first(tensors_.size(), -1), last(tensors_.size(), -1);
@@ -257,7 +262,8 @@ Status Subgraph::Allocate() {
                     role, DescribeTensor(t).c_str(), DataTypeName(tensor.type).c_str());
     }
     if (!ShapeElementCount(tensor.shape, &count, es)) {
-      return Errorf(StatusCode::kInvalidModel, "%s %s is too large", role, DescribeTensor(t).c_str());
+      return Errorf(StatusCode::kInvalidModel, "%s %s is too large", role,
+                    DescribeTensor(t).c_str());
     }
     tensor.bytes = static_cast<size_t>(count) * es;
     tensor.allocation = Allocation::kArena;
@@ -357,6 +363,7 @@ using internal::Node;
 
 const char* OpContext::op_name() const { return graph_->nodes_[node_].op_name.c_str(); }
 int OpContext::version() const { return graph_->nodes_[node_].version; }
+const void* OpContext::user_data() const { return graph_->nodes_[node_].reg->user_data; }
 int OpContext::num_inputs() const { return static_cast<int>(graph_->nodes_[node_].inputs.size()); }
 int OpContext::num_outputs() const {
   return static_cast<int>(graph_->nodes_[node_].outputs.size());
@@ -406,8 +413,8 @@ Status OpContext::SetOutputShape(int i, const Shape& shape) {
   Tensor& t = output(i);
   size_t es = DataTypeSize(t.type);
   if (es == 0) {
-    return Unsupported("output %s has type %s, which edgeml cannot allocate",
-                       Describe(t).c_str(), DataTypeName(t.type).c_str());
+    return Unsupported("output %s has type %s, which edgeml cannot allocate", Describe(t).c_str(),
+                       DataTypeName(t.type).c_str());
   }
   int64_t count;
   if (!ShapeElementCount(shape, &count, es)) {
@@ -455,11 +462,14 @@ void* OpContext::scratch(int scratch_id) {
   return graph_->arena_ + graph_->scratch_[n.scratch[scratch_id]].offset;
 }
 
-int OpContext::num_threads() const { return graph_->options_.num_threads; }
+int OpContext::num_threads() const { return graph_->pool_ ? graph_->pool_->num_threads() : 1; }
 
 void OpContext::ParallelFor(int64_t n, int64_t min_chunk, FunctionRef<void(int64_t, int64_t)> fn) {
-  (void)min_chunk;  // single-threaded until the pool lands
-  if (n > 0) fn(0, n);
+  if (graph_->pool_) {
+    graph_->pool_->ParallelFor(n, min_chunk, fn);
+  } else if (n > 0) {
+    fn(0, n);
+  }
 }
 
 Status OpContext::VError(StatusCode code, const char* format, va_list args) {

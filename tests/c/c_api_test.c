@@ -634,8 +634,109 @@ typedef struct TestCase {
   void (*fn)(void);
 } TestCase;
 
+/* ---- custom ops written in C ---- */
+
+static const char* g_custom_model = NULL;
+static int g_free_calls = 0;
+
+typedef struct AffineState {
+  float a, b;
+} AffineState;
+
+static void affine_free(void* state) {
+  ++g_free_calls;
+  free(state);
+}
+
+static EdgemlStatus affine_prepare(EdgemlOpContext* ctx, void* user_data) {
+  (void)user_data;
+  size_t size = 0;
+  const uint8_t* opts = edgeml_op_custom_options(ctx, &size);
+  if (edgeml_op_input_count(ctx) != 1 || edgeml_op_output_count(ctx) != 1) {
+    return edgeml_op_error(ctx, kEdgemlInvalidModel, "expects 1 input and 1 output");
+  }
+  if (size != 2 * sizeof(float)) {
+    return edgeml_op_error(ctx, kEdgemlInvalidModel, "custom options must hold two floats");
+  }
+  AffineState* st = (AffineState*)malloc(sizeof(AffineState));
+  if (st == NULL) return edgeml_op_error(ctx, kEdgemlResourceExhausted, "out of memory");
+  memcpy(&st->a, opts, sizeof(float));
+  memcpy(&st->b, opts + sizeof(float), sizeof(float));
+  edgeml_op_set_state(ctx, st);
+  const EdgemlTensor* in = edgeml_op_input(ctx, 0);
+  return edgeml_op_set_output_shape(ctx, 0, edgeml_tensor_dims(in), edgeml_tensor_rank(in));
+}
+
+static EdgemlStatus affine_eval(EdgemlOpContext* ctx, void* user_data) {
+  const float* bias = (const float*)user_data; /* an extra offset from the application */
+  const AffineState* st = (const AffineState*)edgeml_op_state(ctx);
+  const EdgemlTensor* in = edgeml_op_input(ctx, 0);
+  EdgemlTensor* out = edgeml_op_output(ctx, 0);
+  const float* x = (const float*)edgeml_tensor_data(in);
+  float* y = (float*)edgeml_tensor_data(out);
+  for (int64_t i = 0; i < edgeml_tensor_element_count(in); ++i) y[i] = x[i] * st->a + st->b + *bias;
+  return kEdgemlOk;
+}
+
+static EdgemlStatus failing_prepare(EdgemlOpContext* ctx, void* user_data) {
+  (void)user_data;
+  return edgeml_op_error(ctx, kEdgemlInvalidModel, "refusing on purpose");
+}
+
+static void test_custom_op(void) {
+  if (g_custom_model == NULL) {
+    fprintf(stderr, "custom op model path not given (argv[2])\n");
+    CHECK(0);
+    return;
+  }
+  EdgemlModel* model = NULL;
+  CHECK_OK(edgeml_model_create_from_file(g_custom_model, &model));
+  if (!model) return;
+  EdgemlInterpreter* interp = NULL;
+  /* Without the op: an unsupported-op error that names it. */
+  CHECK_STATUS(edgeml_interpreter_create(model, NULL, &interp), kEdgemlUnsupported);
+  CHECK(strstr(edgeml_last_error(), "Affine") != NULL);
+
+  EdgemlInterpreterOptions* options = NULL;
+  CHECK_OK(edgeml_interpreter_options_create(&options));
+  static float extra = 0.5f;
+  EdgemlCustomOp op = {"Affine", 1, 1, affine_prepare, affine_eval, affine_free, &extra};
+  CHECK_OK(edgeml_interpreter_options_add_custom_op(options, &op));
+  CHECK_OK(edgeml_interpreter_create(model, options, &interp));
+  if (interp) {
+    g_free_calls = 0;
+    CHECK_OK(edgeml_interpreter_allocate_tensors(interp));
+    const float x[4] = {1, 2, -3, 0.25f};
+    float y[4] = {0, 0, 0, 0};
+    CHECK_OK(edgeml_tensor_copy_from_buffer(edgeml_interpreter_input(interp, 0), x, sizeof(x)));
+    CHECK_OK(edgeml_interpreter_invoke(interp));
+    CHECK_OK(edgeml_tensor_copy_to_buffer(edgeml_interpreter_output(interp, 0), y, sizeof(y)));
+    for (int i = 0; i < 4; ++i) CHECK(y[i] == x[i] * 3.0f - 1.0f + 0.5f);
+    CHECK_OK(edgeml_interpreter_allocate_tensors(interp)); /* replaces the node state */
+    CHECK(g_free_calls == 1);
+    edgeml_interpreter_delete(interp);
+    CHECK(g_free_calls == 2);
+    interp = NULL;
+  }
+  /* A failing prepare reports the op, the node and the op's own message. */
+  EdgemlCustomOp bad = {"Affine", 1, 1, failing_prepare, affine_eval, NULL, NULL};
+  CHECK_OK(edgeml_interpreter_options_add_custom_op(options, &bad)); /* later one wins */
+  CHECK_OK(edgeml_interpreter_create(model, options, &interp));
+  if (interp) {
+    CHECK_STATUS(edgeml_interpreter_allocate_tensors(interp), kEdgemlInvalidModel);
+    CHECK(strstr(edgeml_interpreter_last_error(interp), "Affine (node 0): refusing on purpose") !=
+          NULL);
+    edgeml_interpreter_delete(interp);
+  }
+  EdgemlCustomOp no_eval = {"X", 1, 1, NULL, NULL, NULL, NULL};
+  CHECK_STATUS(edgeml_interpreter_options_add_custom_op(options, &no_eval), kEdgemlInvalidArgument);
+  edgeml_interpreter_options_delete(options);
+  edgeml_model_delete(model);
+}
+
 int main(int argc, char** argv) {
   if (argc > 1) g_testdata = argv[1];
+  if (argc > 2) g_custom_model = argv[2];
   static const TestCase tests[] = {
       {"library_info", test_library_info},
       {"model_io", test_model_io},
@@ -646,6 +747,7 @@ int main(int argc, char** argv) {
       {"interpreter_errors", test_interpreter_errors},
       {"options", test_options},
       {"quantization", test_quantization},
+      {"custom_op", test_custom_op},
   };
   int passed = 0, failed = 0;
   for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); ++i) {
