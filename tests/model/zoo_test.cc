@@ -1,0 +1,350 @@
+// Runs every float model in testdata/zoo (made by the TensorFlow converter in
+// scripts/make_zoo.py: single ops in several variants, and small whole
+// networks; golden outputs from LiteRT's reference kernels) through edgeml:
+//   - float32 outputs must satisfy max_abs_err <= 1e-4 * max(1, max|ref|);
+//   - integer and bool outputs must be identical.
+// Each model's outcome must equal its line in testdata/zoo/expected_status.txt:
+//   pass                   all outputs meet the criteria above
+//   unsupported: <text>    edgeml answered Unsupported with <text> in the message
+//   error: <text>          another non-OK status containing <text>
+//   mismatch: <difference> ran, but some output differs (a bug); only the
+//                          word "mismatch" is compared, the rest is the
+//                          measured error when it was recorded
+// so a model that starts passing, or stops, fails this test until the file is
+// updated. The zoo holds ops edgeml does not support yet on purpose: their
+// lines say so, and docs/coverage.md is generated from this file. Rewrite it
+// from the current outcomes with
+//   EDGEML_RECORD_ZOO_EXPECTATIONS=1 ./zoo_test
+// (run the binary directly, not through parallel ctest: runs merge into the
+// existing file, so a --gtest_filter run rewrites only the models it ran),
+// then python3 scripts/coverage_table.py to refresh docs/coverage.md.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "edgeml/interpreter.h"
+#include "edgeml/model.h"
+#include "edgeml/op_resolver.h"
+#include "io/npy.h"
+
+namespace edgeml {
+namespace {
+
+constexpr double kRelTol = 1e-4;
+constexpr char kRecordEnv[] = "EDGEML_RECORD_ZOO_EXPECTATIONS";
+
+std::string ZooDir() { return std::string(EDGEML_TESTDATA_DIR) + "/zoo"; }
+std::string ExpectationsPath() { return ZooDir() + "/expected_status.txt"; }
+bool RecordMode() {
+  const char* v = std::getenv(kRecordEnv);
+  return v != nullptr && std::string(v) == "1";
+}
+
+// Model names: the stems of testdata/zoo/*.tflite, sorted.
+std::vector<std::string> ListModels() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(ZooDir(), ec)) {
+    if (e.path().extension() == ".tflite") names.push_back(e.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// name -> expected outcome line, from expected_status.txt ("name outcome",
+// '#' starts a comment line).
+std::map<std::string, std::string> ReadExpectations() {
+  std::map<std::string, std::string> out;
+  std::ifstream in(ExpectationsPath());
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t sp = line.find(' ');
+    if (sp == std::string::npos) continue;
+    out[line.substr(0, sp)] = line.substr(sp + 1);
+  }
+  return out;
+}
+
+std::string OneLine(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::replace(s.begin(), s.end(), '\r', ' ');
+  return s;
+}
+
+std::string Classify(const Status& s) {
+  if (s.code() == StatusCode::kUnsupported) return "unsupported: " + OneLine(s.message());
+  return std::string("error: ") + StatusCodeName(s.code()) + ": " + OneLine(s.message());
+}
+
+bool IsIntegerType(DataType t) {
+  return t == DataType::kInt8 || t == DataType::kUInt8 || t == DataType::kInt16 ||
+         t == DataType::kInt32 || t == DataType::kInt64 || t == DataType::kBool;
+}
+
+int64_t LoadInt(const uint8_t* p, DataType t, int64_t i) {
+  switch (t) {
+    case DataType::kInt8:
+      return reinterpret_cast<const int8_t*>(p)[i];
+    case DataType::kUInt8:
+    case DataType::kBool:
+      return p[i];
+    case DataType::kInt16: {
+      int16_t v;
+      std::memcpy(&v, p + 2 * i, 2);
+      return v;
+    }
+    case DataType::kInt32: {
+      int32_t v;
+      std::memcpy(&v, p + 4 * i, 4);
+      return v;
+    }
+    default: {
+      int64_t v;
+      std::memcpy(&v, p + 8 * i, 8);
+      return v;
+    }
+  }
+}
+
+// Compares one output; returns "" when it meets the criterion, otherwise a
+// description of the difference. `report` gets a line either way.
+std::string CompareOutput(const Tensor& t, const io::NpyArray& want, const std::string& label,
+                          std::string* report) {
+  if (t.type != want.type) {
+    return label + " is " + DataTypeName(t.type) + ", golden is " + DataTypeName(want.type);
+  }
+  if (t.shape != want.shape) {
+    return label + " has shape " + ShapeToString(t.shape) + ", golden " + ShapeToString(want.shape);
+  }
+  if (t.bytes != want.data.size() || t.data == nullptr) {
+    return label + " has " + std::to_string(t.bytes) + " bytes, golden " +
+           std::to_string(want.data.size());
+  }
+  const int64_t n = t.num_elements();
+  const auto* got = static_cast<const uint8_t*>(t.data);
+  char buf[256];
+  if (IsIntegerType(t.type)) {
+    int64_t differing = 0, max_step = 0, worst = 0;
+    for (int64_t k = 0; k < n; ++k) {
+      const int64_t d = LoadInt(got, t.type, k) - LoadInt(want.data.data(), t.type, k);
+      if (d != 0) ++differing;
+      if (std::llabs(d) > max_step) {
+        max_step = std::llabs(d);
+        worst = k;
+      }
+    }
+    std::snprintf(buf, sizeof(buf), "%s %s: %lld of %lld elements differ, max step %lld",
+                  label.c_str(), DataTypeName(t.type).c_str(), static_cast<long long>(differing),
+                  static_cast<long long>(n), static_cast<long long>(max_step));
+    *report += std::string(buf) + "\n";
+    if (differing == 0) return "";
+    std::snprintf(buf, sizeof(buf), " (element %lld: got %lld, want %lld)",
+                  static_cast<long long>(worst),
+                  static_cast<long long>(LoadInt(got, t.type, worst)),
+                  static_cast<long long>(LoadInt(want.data.data(), t.type, worst)));
+    return label + ": " + std::to_string(differing) + " of " + std::to_string(n) +
+           " elements differ, max step " + std::to_string(max_step) + buf;
+  }
+  if (t.type == DataType::kFloat32) {
+    const float* g = reinterpret_cast<const float*>(got);
+    std::vector<float> r(static_cast<size_t>(n));
+    std::memcpy(r.data(), want.data.data(), want.data.size());
+    double max_err = 0, max_ref = 0;
+    int64_t worst = 0;
+    for (int64_t k = 0; k < n; ++k) {
+      const double err = std::isnan(g[k]) != std::isnan(r[k])
+                             ? INFINITY
+                             : (std::isnan(r[k]) ? 0.0 : std::fabs(double{g[k]} - r[k]));
+      if (err > max_err) {
+        max_err = err;
+        worst = k;
+      }
+      if (!std::isnan(r[k])) max_ref = std::max(max_ref, std::fabs(double{r[k]}));
+    }
+    const double limit = kRelTol * std::max(1.0, max_ref);
+    std::snprintf(buf, sizeof(buf), "%s FLOAT32: max_abs_err=%.3g max|ref|=%.4g limit=%.3g",
+                  label.c_str(), max_err, max_ref, limit);
+    *report += std::string(buf) + "\n";
+    if (max_err <= limit) return "";
+    std::snprintf(buf, sizeof(buf), "%s: max_abs_err %.3g > %.3g (element %lld: got %g, want %g)",
+                  label.c_str(), max_err, limit, static_cast<long long>(worst), g[worst], r[worst]);
+    return buf;
+  }
+  return label + ": no comparison for " + DataTypeName(t.type);
+}
+
+struct Outcome {
+  std::string status;            // "pass", "unsupported: ...", "error: ...", "mismatch: ..."
+  std::string detail;            // per-output report, and the differences for a mismatch
+  bool harness_problem = false;  // missing/misfit golden files: never expected
+};
+
+Outcome RunModel(const std::string& name) {
+  Outcome out;
+  const std::string base = ZooDir() + "/" + name;
+  std::unique_ptr<Model> model;
+  Status s = Model::FromFile(base + ".tflite", &model);
+  if (!s.ok()) return {Classify(s), "", false};
+  BuiltinOpResolver resolver;
+  std::unique_ptr<Interpreter> interp;
+  s = Interpreter::Create(*model, resolver, {}, &interp);
+  if (!s.ok()) return {Classify(s), "", false};
+  std::vector<io::NpyArray> inputs(interp->inputs().size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const std::string file = base + ".input_" + std::to_string(i) + ".npy";
+    s = io::ReadNpy(file, &inputs[i]);
+    if (!s.ok()) return {"error: golden input " + std::to_string(i), s.ToString(), true};
+    // Goldens of models with a dynamic (-1) dim may use another size there.
+    const Tensor* t = interp->input(static_cast<int>(i));
+    if (t != nullptr && t->shape != inputs[i].shape) {
+      s = interp->ResizeInput(static_cast<int>(i), inputs[i].shape);
+      if (!s.ok()) return {Classify(s), "", false};
+    }
+  }
+  s = interp->AllocateTensors();
+  if (!s.ok()) return {Classify(s), "", false};
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    Tensor* t = interp->input(static_cast<int>(i));
+    const io::NpyArray& a = inputs[i];
+    if (t == nullptr || a.type != t->type || a.shape != t->shape || a.data.size() != t->bytes) {
+      return {"error: golden input " + std::to_string(i) + " does not fit the model", "", true};
+    }
+    std::memcpy(t->data, a.data.data(), t->bytes);
+  }
+  s = interp->Invoke();
+  if (!s.ok()) return {Classify(s), "", false};
+
+  std::string failures;
+  for (size_t i = 0;; ++i) {
+    const std::string file = base + ".output_" + std::to_string(i) + ".npy";
+    const bool have_file = std::filesystem::exists(file);
+    if (i >= interp->outputs().size()) {
+      if (have_file) return {"error: model has fewer outputs than goldens", "", true};
+      break;
+    }
+    io::NpyArray want;
+    s = io::ReadNpy(file, &want);
+    if (!s.ok()) return {"error: golden output " + std::to_string(i), s.ToString(), true};
+    const Tensor* t = interp->output(static_cast<int>(i));
+    const std::string diff = CompareOutput(*t, want, "output " + std::to_string(i), &out.detail);
+    if (!diff.empty()) failures += diff + "\n";
+  }
+  // A mismatch records its first difference, so that the coverage table
+  // can show the measured error; only the word "mismatch" is compared.
+  out.status = failures.empty() ? "pass" : "mismatch: " + failures.substr(0, failures.find('\n'));
+  out.detail += failures;
+  return out;
+}
+
+// Outcomes of this run, written by the environment at exit in record mode.
+std::map<std::string, std::string>& Recorded() {
+  static std::map<std::string, std::string> m;
+  return m;
+}
+
+class RecordEnvironment : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    if (!RecordMode() || Recorded().empty()) return;
+    // Merge: keep lines of models this run did not touch, drop stale names.
+    std::map<std::string, std::string> all = ReadExpectations();
+    const std::vector<std::string> models = ListModels();
+    for (auto it = all.begin(); it != all.end();) {
+      it = std::binary_search(models.begin(), models.end(), it->first) ? std::next(it)
+                                                                       : all.erase(it);
+    }
+    for (const auto& [name, status] : Recorded()) all[name] = status;
+    std::ofstream f(ExpectationsPath());
+    f << "# Expected outcome of each model in testdata/zoo under edgeml.\n"
+         "# Written by tests/model/zoo_test.cc with "
+      << kRecordEnv
+      << "=1;\n"
+         "# see docs/coverage.md. Format: <model> <pass | unsupported: text | "
+         "error: text | mismatch: difference>\n";
+    for (const auto& [name, status] : all) f << name << " " << status << "\n";
+    std::printf("[ record   ] wrote %zu lines to %s\n", all.size(), ExpectationsPath().c_str());
+  }
+};
+
+[[maybe_unused]] ::testing::Environment* const kRecordEnvironment =
+    ::testing::AddGlobalTestEnvironment(new RecordEnvironment);
+
+class ZooModelTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ZooModelTest, MatchesLiteRtReference) {
+  const std::string& name = GetParam();
+  const Outcome out = RunModel(name);
+  std::printf("[ zoo      ] %-34s %s\n%s", name.c_str(), out.status.c_str(), out.detail.c_str());
+  RecordProperty("outcome", out.status);
+  ASSERT_FALSE(out.harness_problem) << name << ": " << out.status << " " << out.detail;
+
+  if (RecordMode()) {
+    Recorded()[name] = out.status;
+    return;
+  }
+  const auto expectations = ReadExpectations();
+  const auto it = expectations.find(name);
+  ASSERT_NE(it, expectations.end())
+      << name << " has no line in " << ExpectationsPath() << "; outcome now: " << out.status
+      << " (rerun with " << kRecordEnv << "=1)";
+  const std::string& want = it->second;
+  if (want == "pass") {
+    EXPECT_EQ(out.status, want) << name << ": " << out.detail;
+    return;
+  }
+  if (want.rfind("mismatch", 0) == 0) {
+    EXPECT_EQ(out.status.rfind("mismatch", 0), 0u)
+        << name << ": expected a mismatch, got \"" << out.status << "\"\n"
+        << out.detail << (out.status == "pass" ? "(now passes: update the expectation)" : "");
+    return;
+  }
+  // "<category>: <text>": same category, and <text> occurs in the message.
+  const size_t colon = want.find(": ");
+  ASSERT_NE(colon, std::string::npos) << "bad expectation line for " << name << ": " << want;
+  const std::string category = want.substr(0, colon + 2);
+  const std::string text = want.substr(colon + 2);
+  EXPECT_TRUE(out.status.rfind(category, 0) == 0 &&
+              out.status.find(text, category.size()) != std::string::npos)
+      << name << ": expected \"" << want << "\", got \"" << out.status << "\"\n"
+      << out.detail << (out.status == "pass" ? "(now passes: update the expectation)" : "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Zoo, ZooModelTest, ::testing::ValuesIn(ListModels()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
+
+// The catalogue and the expectations name the same models, and every model
+// has its golden files.
+TEST(ZooCatalogue, FilesAndExpectationsAgree) {
+  const std::vector<std::string> models = ListModels();
+  EXPECT_GE(models.size(), 150u) << "testdata/zoo looks incomplete";
+  for (const std::string& m : models) {
+    const std::string base = ZooDir() + "/" + m;
+    EXPECT_TRUE(std::filesystem::exists(base + ".input_0.npy")) << m;
+    EXPECT_TRUE(std::filesystem::exists(base + ".output_0.npy")) << m;
+  }
+  if (RecordMode()) GTEST_SKIP() << "record mode";
+  const auto expectations = ReadExpectations();
+  for (const auto& [name, status] : expectations) {
+    EXPECT_TRUE(std::binary_search(models.begin(), models.end(), name))
+        << "expected_status.txt names " << name << ", which has no .tflite";
+  }
+  EXPECT_EQ(expectations.size(), models.size());
+}
+
+}  // namespace
+}  // namespace edgeml
