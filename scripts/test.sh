@@ -14,6 +14,9 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$JOBS"
 ctest --test-dir build --output-on-failure -j"$JOBS"
 
+# The published coverage table must match the suites' expectation files.
+python3 scripts/coverage_table.py --check
+
 # Live conformance: same seeded inputs to edgeml and to LiteRT's reference
 # kernels. LiteRT lives in a dev venv (never a runtime dependency).
 if scripts/dev_venv.sh; then
