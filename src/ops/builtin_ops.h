@@ -14,5 +14,9 @@ void RegisterSpatialOps(OpResolver* r);      // pooling, reductions, resize, dep
 void RegisterShapeOps(OpResolver* r);        // reshape family, concat, transpose, slicing,
                                              // gather, pack/unpack, SHAPE, DENSIFY
 void RegisterMediaPipeOps(OpResolver* r);    // custom: Convolution2DTransposeBias
+void RegisterMathOps(OpResolver* r);         // math.cc ...: comparisons, logical, SELECT,
+                                             // elementwise math (GELU, ELU, POW, ABS, ...)
+void RegisterIndexOps(OpResolver* r);        // index.cc ...: REDUCE_MIN/PROD/ANY, ARG_MIN,
+                                             // TILE, MIRROR_PAD, CUMSUM, GATHER_ND, ...
 
 }  // namespace edgeml::ops

@@ -38,6 +38,8 @@ BuiltinOpResolver::BuiltinOpResolver() {
   ops::RegisterSpatialOps(this);
   ops::RegisterShapeOps(this);
   ops::RegisterMediaPipeOps(this);
+  ops::RegisterMathOps(this);
+  ops::RegisterIndexOps(this);
 }
 
 }  // namespace edgeml
