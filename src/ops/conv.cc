@@ -6,11 +6,18 @@
 #include <memory>
 #include <vector>
 
+#include "core/cpu_features.h"
+#include "kernels/conv_f32.h"
 #include "kernels/reference/conv_quant.h"
 #include "kernels/reference/hybrid.h"
 #include "ops/builtin_ops.h"
 #include "ops/conv_family.h"
 #include "ops/op_util.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include "kernels/x86/conv_f32_x86.h"
+#define EDGEML_CONV_X86 1
+#endif
 
 namespace edgeml::ops {
 namespace conv_family {
@@ -325,6 +332,44 @@ Status CheckHybridOutput(OpContext& ctx) {
   return CheckType(ctx, ctx.output(0), DataType::kFloat32, "output");
 }
 
+void PrepareFastConvF32(OpContext& ctx, const reference::ConvShape& s, bool has_bias,
+                        bool depthwise, FastConvF32* f) {
+  f->rows = nullptr;
+  if (!ctx.input(1).is_constant() || (has_bias && !ctx.input(2).is_constant())) return;
+  int lanes = 0;
+#ifdef EDGEML_CONV_X86
+  const CpuFeatures& cpu = GetCpuFeatures();
+  if (cpu.avx512f) {
+    lanes = x86::kAvx512Lanes;
+    f->rows = depthwise ? x86::DepthwiseConvF32Avx512 : x86::ConvF32Avx512;
+  } else if (cpu.avx2) {
+    lanes = x86::kAvx2Lanes;
+    f->rows = depthwise ? x86::DepthwiseConvF32Avx2 : x86::ConvF32Avx2;
+  }
+#endif
+  if (f->rows == nullptr) return;
+  const float* filter = ctx.input(1).data_as<float>();
+  const float* bias = has_bias ? ctx.input(2).data_as<float>() : nullptr;
+  f->bias.resize(static_cast<size_t>(fast::RoundUpChannels(s.out_ch, lanes)));
+  if (depthwise) {
+    f->filter.resize(fast::PackedDepthwiseF32Size(s, lanes));
+    fast::PackDepthwiseF32(s, lanes, filter, bias, f->filter.data(), f->bias.data());
+  } else {
+    f->filter.resize(fast::PackedConvF32Size(s, lanes));
+    fast::PackConvF32(s, lanes, filter, bias, f->filter.data(), f->bias.data());
+  }
+}
+
+void RunFastConvF32(OpContext& ctx, const FastConvF32& f, const reference::ConvParams& p,
+                    const reference::ConvShape& s) {
+  const float* input = ctx.input(0).data_as<float>();
+  float* output = ctx.output(0).data_as<float>();
+  auto rows = [&](int64_t begin, int64_t end) {
+    f.rows(p, s, input, f.filter.data(), f.bias.data(), output, begin, end);
+  };
+  ctx.ParallelFor(int64_t{s.batch} * s.out_h, 1, rows);
+}
+
 }  // namespace conv_family
 
 namespace {
@@ -346,6 +391,7 @@ struct ConvState : OpState {
   std::vector<quant::Multiplier> multipliers;  // per output channel
   conv_family::HybridWeights hybrid;           // hybrid nodes
   conv_family::HybridScratchIds scratch;       // hybrid nodes
+  conv_family::FastConvF32 fast;               // float nodes on SIMD CPUs
   Status (*run)(OpContext& ctx, const ConvState& s) = nullptr;
 };
 
@@ -379,6 +425,11 @@ Status RunConvF32(OpContext& ctx, const ConvState& s) {
   const float* bias = s.has_bias ? ctx.input(2).data_as<float>() : nullptr;
   reference::ConvF32(s.params, s.shape, ctx.input(0).data_as<float>(),
                      ctx.input(1).data_as<float>(), bias, ctx.output(0).data_as<float>());
+  return Status::Ok();
+}
+
+Status RunConvF32Fast(OpContext& ctx, const ConvState& s) {
+  conv_family::RunFastConvF32(ctx, s.fast, s.params, s.shape);
   return Status::Ok();
 }
 
@@ -445,6 +496,10 @@ Status Conv2DPrepare(OpContext& ctx) {
     p.act_min = range.min;
     p.act_max = range.max;
     state->run = RunConvF32;
+    if (!hybrid && groups == 1) {
+      conv_family::PrepareFastConvF32(ctx, s, state->has_bias, /*depthwise=*/false, &state->fast);
+      if (state->fast.rows != nullptr) state->run = RunConvF32Fast;
+    }
     if (hybrid) {
       EDGEML_RETURN_IF_ERROR(
           conv_family::PrepareHybridWeights(ctx, 1, s.out_ch, /*quant_dim=*/0, &state->hybrid));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "edgeml/op.h"
+#include "kernels/conv_f32.h"
 #include "kernels/reference/conv_quant.h"
 #include "kernels/reference/hybrid.h"
 #include "ops/op_util.h"
@@ -131,5 +132,23 @@ Status PrepareHybridWeights(OpContext& ctx, int weights_i, int32_t channels, int
 
 // The float output of a hybrid node must be FLOAT32.
 Status CheckHybridOutput(OpContext& ctx);
+
+// A float32 fast kernel picked at prepare from the CPU features, with its
+// weights packed once. `rows` is null when only the reference applies
+// (portable build or CPU, or weights/bias not constant).
+struct FastConvF32 {
+  fast::ConvF32RowsFn rows = nullptr;
+  std::vector<float> filter, bias;  // packed for `rows`
+};
+
+// Picks and packs for CONV_2D (groups == 1) or, with `depthwise`,
+// DEPTHWISE_CONV_2D (multiplier 1). The filter is input 1, the optional bias
+// input 2; both must be constant, else *f is left without a kernel.
+void PrepareFastConvF32(OpContext& ctx, const reference::ConvShape& s, bool has_bias,
+                        bool depthwise, FastConvF32* f);
+
+// Runs f.rows over all output rows through ctx.ParallelFor.
+void RunFastConvF32(OpContext& ctx, const FastConvF32& f, const reference::ConvParams& p,
+                    const reference::ConvShape& s);
 
 }  // namespace edgeml::ops::conv_family

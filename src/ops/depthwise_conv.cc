@@ -31,6 +31,7 @@ struct DepthwiseState : OpState {
   std::vector<quant::Multiplier> multipliers;
   conv_family::HybridWeights hybrid;      // hybrid nodes
   conv_family::HybridScratchIds scratch;  // hybrid nodes
+  conv_family::FastConvF32 fast;          // float nodes on SIMD CPUs
   Status (*run)(OpContext& ctx, const DepthwiseState& s) = nullptr;
 };
 
@@ -57,6 +58,11 @@ Status RunDepthwiseF32(OpContext& ctx, const DepthwiseState& s) {
   const float* bias = s.has_bias ? ctx.input(2).data_as<float>() : nullptr;
   reference::DepthwiseConvF32(s.params, s.shape, s.depth_multiplier, ctx.input(0).data_as<float>(),
                               ctx.input(1).data_as<float>(), bias, ctx.output(0).data_as<float>());
+  return Status::Ok();
+}
+
+Status RunDepthwiseF32Fast(OpContext& ctx, const DepthwiseState& s) {
+  conv_family::RunFastConvF32(ctx, s.fast, s.params, s.shape);
   return Status::Ok();
 }
 
@@ -123,6 +129,10 @@ Status DepthwisePrepare(OpContext& ctx) {
     p.act_min = range.min;
     p.act_max = range.max;
     state->run = RunDepthwiseF32;
+    if (!hybrid && state->depth_multiplier == 1) {
+      conv_family::PrepareFastConvF32(ctx, s, state->has_bias, /*depthwise=*/true, &state->fast);
+      if (state->fast.rows != nullptr) state->run = RunDepthwiseF32Fast;
+    }
     if (hybrid) {
       EDGEML_RETURN_IF_ERROR(
           conv_family::PrepareHybridWeights(ctx, 1, s.out_ch, /*quant_dim=*/3, &state->hybrid));

@@ -1,0 +1,48 @@
+// AVX-512 float32 convolution kernels: 16 output channels per vector.
+#include <immintrin.h>
+
+#include "kernels/x86/conv_f32_impl.h"
+#include "kernels/x86/conv_f32_x86.h"
+
+namespace edgeml::x86 {
+namespace {
+
+struct Avx512F32 {
+  using R = __m512;
+  static constexpr int kLanes = 16;
+  static constexpr int kMainTile = 8;       // 8 pixels x 2 blocks: 16 accumulators
+  static constexpr int kDepthwiseTile = 4;  // pixels sharing each weight load
+  static constexpr int kMainBlocks = 2;
+  static R Zero() { return _mm512_setzero_ps(); }
+  static R Set1(float v) { return _mm512_set1_ps(v); }
+  static R Load(const float* p) { return _mm512_loadu_ps(p); }
+  static R Broadcast(const float* p) { return _mm512_set1_ps(*p); }
+  static R Add(R a, R b) { return _mm512_add_ps(a, b); }
+  static R Mul(R a, R b) { return _mm512_mul_ps(a, b); }
+  // (a > b) ? a : b and (a < b) ? a : b, with b returned on NaN.
+  // (GCC 12's unmasked forms read an undefined vector and trip
+  // -Wuninitialized; the full-mask zeroing forms compile to the same code.)
+  static R Max(R a, R b) { return _mm512_maskz_max_ps(0xFFFF, a, b); }
+  static R Min(R a, R b) { return _mm512_maskz_min_ps(0xFFFF, a, b); }
+  static __mmask16 Mask(int n) { return static_cast<__mmask16>((1u << n) - 1u); }
+  static R LoadPartial(const float* p, int n) { return _mm512_maskz_loadu_ps(Mask(n), p); }
+  static void Store(float* p, R r) { _mm512_storeu_ps(p, r); }
+  static void StorePartial(float* p, R r, int n) { _mm512_mask_storeu_ps(p, Mask(n), r); }
+};
+
+}  // namespace
+
+void ConvF32Avx512(const reference::ConvParams& p, const reference::ConvShape& s,
+                   const float* input, const float* packed_filter, const float* packed_bias,
+                   float* output, int64_t row_begin, int64_t row_end) {
+  ConvRows<Avx512F32>(p, s, input, packed_filter, packed_bias, output, row_begin, row_end);
+}
+
+void DepthwiseConvF32Avx512(const reference::ConvParams& p, const reference::ConvShape& s,
+                            const float* input, const float* packed_filter,
+                            const float* packed_bias, float* output, int64_t row_begin,
+                            int64_t row_end) {
+  DepthwiseRows<Avx512F32>(p, s, input, packed_filter, packed_bias, output, row_begin, row_end);
+}
+
+}  // namespace edgeml::x86
