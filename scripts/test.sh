@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds edgeml and runs every test: the ctest suite (unit, op, model and
-# malformed-model tests), the live conformance check against LiteRT, and a
+# Builds edgeml and runs every test: the ctest suite (unit, op, model,
+# malformed-model and C API tests), the coverage-table check, the live
+# conformance check against LiteRT, the Python package's pytest suite, and a
 # short libFuzzer run under ASan+UBSan.
 # Usage: scripts/test.sh            (FUZZ_SECONDS=60 by default; 0 skips fuzzing)
 set -euo pipefail
@@ -25,6 +26,9 @@ else
   echo "conformance: NOT RUN (could not install ai-edge-litert into .venv)" >&2
   exit 1
 fi
+
+# The Python package: pip install into .venv-python, then pytest against LiteRT.
+scripts/test_python.sh
 
 if [[ "$FUZZ_SECONDS" != 0 ]]; then
   scripts/fuzz.sh "$FUZZ_SECONDS"
