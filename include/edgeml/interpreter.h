@@ -15,6 +15,9 @@
 // and must precede Invoke(); ResizeInput() requires it again. Invoke()
 // allocates nothing.
 //
+// Lifetime: the Model and the OpResolver must outlive every Interpreter made
+// from them (the interpreter keeps pointers into both).
+//
 // Threading: one Interpreter is used by one thread at a time. Several
 // interpreters may share one Model and one OpResolver concurrently.
 #pragma once
@@ -36,7 +39,12 @@ class Subgraph;
 }
 
 struct InterpreterOptions {
-  int num_threads = 1;  // threads an op may use inside Invoke()
+  // Threads an op may use inside Invoke(), counting the caller's (at most
+  // 64 are used). With more than one, the interpreter starts num_threads - 1
+  // workers once, at the first AllocateTensors(), and joins them when it is
+  // destroyed; idle workers spin for ~50 us, then block. With 1, no thread
+  // is started and ops run inline. Outputs do not depend on num_threads.
+  int num_threads = 1;
   // Upper bound on the memory AllocateTensors() may take (arena plus tensors
   // folded at prepare); 0 = no limit. A model that needs more fails with
   // kResourceExhausted instead of exhausting the machine.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/thread_pool.h"
 #include "edgeml/interpreter.h"
 #include "edgeml/op.h"
 #include "tflite_generated.h"
@@ -16,7 +17,7 @@ struct Node {
   const OpRegistration* reg = nullptr;
   std::string op_name;
   int version = 1;
-  std::vector<int> inputs;   // -1 = omitted optional input
+  std::vector<int> inputs;  // -1 = omitted optional input
   std::vector<int> outputs;
   const tfl::Operator* op = nullptr;
   std::unique_ptr<OpState> state;
@@ -34,6 +35,7 @@ class Subgraph {
   // structure (each tensor written once, read only after it is written).
   Status Build(const OpResolver& resolver);
   Status ResizeInput(int i, const Shape& shape);
+  // Also starts the thread pool on first use (num_threads > 1).
   Status Allocate();
   Status Invoke();
 
@@ -71,6 +73,10 @@ class Subgraph {
   uint8_t* arena_ = nullptr;
   size_t arena_size_ = 0;
   bool allocated_ = false;
+  // Workers for OpContext::ParallelFor; null with one thread, so a
+  // single-threaded interpreter pays nothing for it. Started once, joined
+  // when the subgraph (and its interpreter) is destroyed.
+  std::unique_ptr<ThreadPool> pool_;
 };
 
 }  // namespace edgeml::internal

@@ -170,7 +170,13 @@ Status UnaryEval(OpContext& ctx) {
     s->quant_kernel(*s, in.num_elements(), in.data, ctx.output(0).data);
     return Status::Ok();
   }
-  s->kernel(in.num_elements(), in.data_as<float>(), ctx.output(0).data_as<float>(), s->param);
+  // Elementwise: ranges computed on different threads give the same bytes.
+  const float* x = in.data_as<float>();
+  float* y = ctx.output(0).data_as<float>();
+  auto range = [&](int64_t begin, int64_t end) {
+    s->kernel(end - begin, x + begin, y + begin, s->param);
+  };
+  ctx.ParallelFor(in.num_elements(), /*min_chunk=*/16384, range);
   return Status::Ok();
 }
 

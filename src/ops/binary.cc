@@ -7,6 +7,7 @@
 // tensor-vs-scalar reduce to one flat loop, so the fast paths need no
 // separate code. The kernel (dtype x op) and, for quantized types, the
 // fixed-point multipliers are picked at prepare.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -26,7 +27,10 @@ enum class BinaryKind { kAdd, kSub, kMul, kDiv, kSquaredDifference, kMaximum, kM
 
 struct BinaryState : OpState {
   reference::BroadcastPlan plan;
-  void (*kernel)(const BinaryState&, const void*, const void*, void*) = nullptr;
+  // Runs `plan` (the state's plan, or a slice of it) over the given data.
+  void (*kernel)(const BinaryState&, const reference::BroadcastPlan& plan, const void*, const void*,
+                 void*) = nullptr;
+  bool split = false;  // FLOAT32: eval splits the outer dimension over threads
   float float_min = -std::numeric_limits<float>::infinity();
   float float_max = std::numeric_limits<float>::infinity();
   int32_t int_min = std::numeric_limits<int32_t>::lowest();
@@ -57,18 +61,20 @@ T Hi(const BinaryState& s) {
 }
 
 template <typename T, typename Op, bool kClamp>
-void RunBinary(const BinaryState& s, const void* a, const void* b, void* out) {
+void RunBinary(const BinaryState& s, const reference::BroadcastPlan& plan, const void* a,
+               const void* b, void* out) {
   const T* x = static_cast<const T*>(a);
   const T* y = static_cast<const T*>(b);
   T* z = static_cast<T*>(out);
   if constexpr (kClamp) {
-    reference::BinaryElementwise(s.plan, x, y, z, Lo<T>(s), Hi<T>(s), Op());
+    reference::BinaryElementwise(plan, x, y, z, Lo<T>(s), Hi<T>(s), Op());
   } else {
-    reference::BinaryElementwise(s.plan, x, y, z, Op());
+    reference::BinaryElementwise(plan, x, y, z, Op());
   }
 }
 
-using KernelFn = void (*)(const BinaryState&, const void*, const void*, void*);
+using KernelFn = void (*)(const BinaryState&, const reference::BroadcastPlan&, const void*,
+                          const void*, void*);
 
 template <typename T>
 KernelFn PickKernel(BinaryKind kind) {
@@ -94,26 +100,30 @@ KernelFn PickKernel(BinaryKind kind) {
 // ---- quantized kernels ----
 
 template <typename T, bool kSub>
-void RunQuantAddSub(const BinaryState& s, const void* a, const void* b, void* out) {
-  reference::QuantAddSub<T, kSub>(s.plan, static_cast<const T*>(a), static_cast<const T*>(b),
+void RunQuantAddSub(const BinaryState& s, const reference::BroadcastPlan& plan, const void* a,
+                    const void* b, void* out) {
+  reference::QuantAddSub<T, kSub>(plan, static_cast<const T*>(a), static_cast<const T*>(b),
                                   static_cast<T*>(out), s.add_sub);
 }
 
 template <bool kSub>
-void RunPot16(const BinaryState& s, const void* a, const void* b, void* out) {
-  reference::QuantAddSubPot16<kSub>(s.plan, static_cast<const int16_t*>(a),
+void RunPot16(const BinaryState& s, const reference::BroadcastPlan& plan, const void* a,
+              const void* b, void* out) {
+  reference::QuantAddSubPot16<kSub>(plan, static_cast<const int16_t*>(a),
                                     static_cast<const int16_t*>(b), static_cast<int16_t*>(out),
                                     s.pot16);
 }
 
 template <typename T>
-void RunQuantMul(const BinaryState& s, const void* a, const void* b, void* out) {
-  reference::QuantMul(s.plan, static_cast<const T*>(a), static_cast<const T*>(b),
+void RunQuantMul(const BinaryState& s, const reference::BroadcastPlan& plan, const void* a,
+                 const void* b, void* out) {
+  reference::QuantMul(plan, static_cast<const T*>(a), static_cast<const T*>(b),
                       static_cast<T*>(out), s.mul);
 }
 
-void RunQuantSquaredDiff(const BinaryState& s, const void* a, const void* b, void* out) {
-  reference::QuantSquaredDifference(s.plan, static_cast<const int8_t*>(a),
+void RunQuantSquaredDiff(const BinaryState& s, const reference::BroadcastPlan& plan, const void* a,
+                         const void* b, void* out) {
+  reference::QuantSquaredDifference(plan, static_cast<const int8_t*>(a),
                                     static_cast<const int8_t*>(b), static_cast<int8_t*>(out),
                                     s.squared_diff);
 }
@@ -360,11 +370,35 @@ Status BinaryPrepare(OpContext& ctx) {
 
   if (a.type == DataType::kFloat32) {
     state->kernel = PickKernel<float>(kKind);
+    state->split = true;
   } else {
     state->kernel = PickKernel<int32_t>(kKind);
     state->check_zero_divisor = kKind == BinaryKind::kDiv;
   }
   return FinishPrepare(ctx, a, b, std::move(state));
+}
+
+// Below this many output elements per range, waking threads costs more than
+// the loop.
+constexpr int64_t kMinElementsPerRange = 16384;
+
+// Runs the kernel over ranges of the plan's outermost dimension in parallel.
+// Each range is the same plan cut to rows [begin, end) of dim 0, so every
+// output element is computed exactly as by one call over the whole plan.
+template <typename T>
+void RunSplit(OpContext& ctx, const BinaryState& s, const T* a, const T* b, T* out) {
+  const reference::BroadcastPlan& plan = s.plan;
+  if (plan.num_elements == 0) return;
+  const int64_t inner = plan.num_elements / plan.dims[0];  // elements per dim-0 row
+  auto range = [&](int64_t begin, int64_t end) {
+    reference::BroadcastPlan sub = plan;
+    sub.dims[0] = end - begin;
+    sub.num_elements = (end - begin) * inner;
+    s.kernel(s, sub, a + begin * plan.a_strides[0], b + begin * plan.b_strides[0],
+             out + begin * inner);
+  };
+  const int64_t min_rows = std::max<int64_t>(1, kMinElementsPerRange / inner);
+  ctx.ParallelFor(plan.dims[0], min_rows, range);
 }
 
 Status BinaryEval(OpContext& ctx) {
@@ -381,7 +415,11 @@ Status BinaryEval(OpContext& ctx) {
       }
     }
   }
-  s->kernel(*s, a.data, b.data, ctx.output(0).data);
+  if (s->split) {
+    RunSplit(ctx, *s, a.data_as<float>(), b.data_as<float>(), ctx.output(0).data_as<float>());
+  } else {
+    s->kernel(*s, s->plan, a.data, b.data, ctx.output(0).data);
+  }
   return Status::Ok();
 }
 
