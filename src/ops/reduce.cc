@@ -1,6 +1,7 @@
-// MEAN, SUM and REDUCE_MAX over a constant int32 axis list: float32, and
-// int8/uint8/int16 with LiteRT's integer arithmetic (see
-// kernels/reference/reduce_quant.h).
+// MEAN, SUM, REDUCE_MAX, REDUCE_MIN, REDUCE_PROD and REDUCE_ANY over a
+// constant int32 axis list: float32 (bool for REDUCE_ANY), and for MEAN, SUM,
+// REDUCE_MAX and REDUCE_MIN int8/uint8/int16 with LiteRT's integer arithmetic
+// (see kernels/reference/reduce_quant.h).
 #include "kernels/reference/reduce.h"
 
 #include <cstring>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "kernels/reference/reduce_quant.h"
+#include "ops/index_family.h"
 #include "ops/op_util.h"
 #include "ops/spatial_family.h"
 
@@ -17,7 +19,7 @@ namespace {
 using spatial_family::RequireFloat32;
 using spatial_family::RequireSameType;
 
-enum class ReduceOp { kMean, kSum, kMax };
+enum class ReduceOp { kMean, kSum, kMax, kMin, kProd, kAny };
 
 struct ReduceState : OpState {
   reference::ReduceGeometry geometry;
@@ -36,6 +38,12 @@ void RunF32(ReduceState& s, const Tensor& in, Tensor& out) {
   if (op == ReduceOp::kMean) reference::MeanF32(s.geometry, x, y, s.index.data());
   if (op == ReduceOp::kSum) reference::SumF32(s.geometry, x, y, s.index.data());
   if (op == ReduceOp::kMax) reference::ReduceMaxF32(s.geometry, x, y, s.index.data());
+  if (op == ReduceOp::kMin) reference::ReduceMin<float>(s.geometry, x, y, s.index.data());
+  if (op == ReduceOp::kProd) reference::ReduceProdF32(s.geometry, x, y, s.index.data());
+}
+
+void RunAnyBool(ReduceState& s, const Tensor& in, Tensor& out) {
+  reference::ReduceAnyBool(s.geometry, in.data_as<bool>(), out.data_as<bool>(), s.index.data());
 }
 
 template <typename T>
@@ -53,6 +61,11 @@ void RunQuantSumFloat(ReduceState& s, const Tensor& in, Tensor& out) {
 template <typename T>
 void RunQuantMax(ReduceState& s, const Tensor& in, Tensor& out) {
   reference::ReduceMaxQuant<T>(s.geometry, in.data_as<T>(), out.data_as<T>(), s.index.data());
+}
+
+template <typename T>
+void RunQuantMin(ReduceState& s, const Tensor& in, Tensor& out) {
+  reference::ReduceMin<T>(s.geometry, in.data_as<T>(), out.data_as<T>(), s.index.data());
 }
 
 // An empty axis list: LiteRT's quantized MEAN and SUM copy the raw values.
@@ -85,10 +98,15 @@ template <typename T>
 struct MaxFn {
   static constexpr auto Fn = RunQuantMax<T>;
 };
+template <typename T>
+struct MinFn {
+  static constexpr auto Fn = RunQuantMin<T>;
+};
 
 // Quantization checks and kernel choice for int8/uint8/int16 inputs, as
 // LiteRT's reduce.cc: int16 zero points are 0; REDUCE_MAX needs the output
-// quantized exactly as the input; MEAN/SUM rescale by input/output scale.
+// (and REDUCE_MIN) quantized exactly as the input; MEAN/SUM rescale by
+// input/output scale.
 Status PrepareQuantized(OpContext& ctx, ReduceOp op, bool empty_axes, ReduceState* state) {
   const Tensor& input = ctx.input(0);
   const Tensor& output = ctx.output(0);
@@ -101,13 +119,14 @@ Status PrepareQuantized(OpContext& ctx, ReduceOp op, bool empty_axes, ReduceStat
                      ctx.Describe(input).c_str(), ctx.Describe(output).c_str(), qi.zero_point,
                      qo.zero_point);
   }
-  if (op == ReduceOp::kMax) {
+  if (op == ReduceOp::kMax || op == ReduceOp::kMin) {
     EDGEML_OP_ENSURE(ctx, qi.scale == qo.scale && qi.zero_point == qo.zero_point,
                      "input %s (scale %g, zero point %d) and output %s (scale %g, zero point "
                      "%d) must be quantized alike",
                      ctx.Describe(input).c_str(), static_cast<double>(qi.scale), qi.zero_point,
                      ctx.Describe(output).c_str(), static_cast<double>(qo.scale), qo.zero_point);
-    state->kernel = PickQuant<MaxFn>(input.type);
+    state->kernel =
+        op == ReduceOp::kMax ? PickQuant<MaxFn>(input.type) : PickQuant<MinFn>(input.type);
     return Status::Ok();
   }
   if (empty_axes) {
@@ -138,8 +157,14 @@ Status PrepareQuantized(OpContext& ctx, ReduceOp op, bool empty_axes, ReduceStat
 Status ReducePrepare(OpContext& ctx, ReduceOp op) {
   EDGEML_RETURN_IF_ERROR(CheckIoCount(ctx, 2, 2, 1));
   const Tensor& input = ctx.input(0);
-  const bool quantized = IsQuantizedType(input.type);
-  if (!quantized) EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
+  // REDUCE_PROD's quantized kernel (a rescale per multiply) is not done yet.
+  const bool quantized =
+      op != ReduceOp::kAny && op != ReduceOp::kProd && IsQuantizedType(input.type);
+  if (op == ReduceOp::kAny) {
+    EDGEML_RETURN_IF_ERROR(CheckType(ctx, input, DataType::kBool, "input"));
+  } else if (!quantized) {
+    EDGEML_RETURN_IF_ERROR(RequireFloat32(ctx, input, "input"));
+  }
   EDGEML_RETURN_IF_ERROR(RequireSameType(ctx, input, 0));
   EDGEML_RETURN_IF_ERROR(CheckType(ctx, ctx.input(1), DataType::kInt32, "axis"));
   std::vector<int64_t> axes;
@@ -176,8 +201,14 @@ Status ReducePrepare(OpContext& ctx, ReduceOp op) {
     state->kernel = RunF32<ReduceOp::kMean>;
   } else if (op == ReduceOp::kSum) {
     state->kernel = RunF32<ReduceOp::kSum>;
-  } else {
+  } else if (op == ReduceOp::kMax) {
     state->kernel = RunF32<ReduceOp::kMax>;
+  } else if (op == ReduceOp::kMin) {
+    state->kernel = RunF32<ReduceOp::kMin>;
+  } else if (op == ReduceOp::kProd) {
+    state->kernel = RunF32<ReduceOp::kProd>;
+  } else {
+    state->kernel = RunAnyBool;
   }
   ctx.set_state(std::move(state));
   return spatial_family::FoldIfConstant(ctx, ReduceEval);
@@ -186,6 +217,9 @@ Status ReducePrepare(OpContext& ctx, ReduceOp op) {
 Status MeanPrepare(OpContext& ctx) { return ReducePrepare(ctx, ReduceOp::kMean); }
 Status SumPrepare(OpContext& ctx) { return ReducePrepare(ctx, ReduceOp::kSum); }
 Status ReduceMaxPrepare(OpContext& ctx) { return ReducePrepare(ctx, ReduceOp::kMax); }
+Status ReduceMinPrepare(OpContext& ctx) { return ReducePrepare(ctx, ReduceOp::kMin); }
+Status ReduceProdPrepare(OpContext& ctx) { return ReducePrepare(ctx, ReduceOp::kProd); }
+Status ReduceAnyPrepare(OpContext& ctx) { return ReducePrepare(ctx, ReduceOp::kAny); }
 
 }  // namespace
 
@@ -200,4 +234,19 @@ OpRegistration ReduceMaxRegistration() {
 }
 
 }  // namespace spatial_family
+
+namespace index_family {
+
+// REDUCE_MIN v2 adds int8, v3 int16; REDUCE_PROD v2 int8 (Unsupported here).
+OpRegistration ReduceMinRegistration() {
+  return {"REDUCE_MIN", 1, 3, ReduceMinPrepare, ReduceEval};
+}
+OpRegistration ReduceProdRegistration() {
+  return {"REDUCE_PROD", 1, 2, ReduceProdPrepare, ReduceEval};
+}
+OpRegistration ReduceAnyRegistration() {
+  return {"REDUCE_ANY", 1, 1, ReduceAnyPrepare, ReduceEval};
+}
+
+}  // namespace index_family
 }  // namespace edgeml::ops

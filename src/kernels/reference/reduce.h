@@ -1,6 +1,6 @@
 // Reductions over any set of axes of a row-major tensor (MEAN, SUM,
-// REDUCE_MAX). Elements are accumulated in input order into their output
-// slot, the order LiteRT's reference kernels use.
+// REDUCE_MAX, REDUCE_MIN, REDUCE_PROD, REDUCE_ANY). Elements are accumulated in input order into
+// their output slot, the order LiteRT's reference kernels use.
 #pragma once
 
 #include <cstddef>
@@ -90,6 +90,29 @@ inline void ReduceMaxF32(const ReduceGeometry& g, const float* input, float* out
                          int64_t* index) {
   for (int64_t i = 0; i < g.output_count; ++i) output[i] = std::numeric_limits<float>::lowest();
   ReduceInto(g, input, output, index, [](float a, float b) { return b > a ? b : a; });
+}
+
+// Starts from the largest finite value of T (what an empty reduction
+// yields); NaN inputs are skipped by the comparison, as in LiteRT.
+template <typename T>
+void ReduceMin(const ReduceGeometry& g, const T* input, T* output, int64_t* index) {
+  for (int64_t i = 0; i < g.output_count; ++i) output[i] = std::numeric_limits<T>::max();
+  ReduceInto(g, input, output, index, [](T a, T b) { return b < a ? b : a; });
+}
+
+// Multiplies in input order starting from 1 (LiteRT's order, so rounding
+// matches).
+inline void ReduceProdF32(const ReduceGeometry& g, const float* input, float* output,
+                          int64_t* index) {
+  for (int64_t i = 0; i < g.output_count; ++i) output[i] = 1.f;
+  ReduceInto(g, input, output, index, [](float a, float b) { return a * b; });
+}
+
+// Logical OR; an empty reduction yields false.
+inline void ReduceAnyBool(const ReduceGeometry& g, const bool* input, bool* output,
+                          int64_t* index) {
+  for (int64_t i = 0; i < g.output_count; ++i) output[i] = false;
+  ReduceInto(g, input, output, index, [](bool a, bool b) { return a || b; });
 }
 
 }  // namespace edgeml::reference
