@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "kernels/pad_fast.h"
 #include "ops/op_util.h"
 #include "ops/spatial_family.h"
 
@@ -23,11 +24,25 @@ struct PadState : OpState {
   uint8_t value[16] = {};          // fill element when it is known at prepare
   int value_input = -1;            // else the input holding it (PADV2 at run time)
   std::vector<int64_t> workspace;  // kernel workspace, sized at prepare
+  fast::PadPlan plan;              // merged geometry for the fast kernel
+  bool use_fast = false;
 };
 
 Status PadEval(OpContext& ctx) {
   PadState* s = ctx.state<PadState>();
   const void* value = s->value_input >= 0 ? ctx.input(s->value_input).data : s->value;
+  if (s->use_fast) {
+    const fast::PadPlan& plan = s->plan;
+    const void* in = ctx.input(0).data;
+    void* out = ctx.output(0).data;
+    // Nothing to copy: one range fills the whole output.
+    const int64_t rows = plan.rows > 0 && plan.dims.back() > 0 ? plan.rows : 1;
+    auto run = [&](int64_t begin, int64_t end) {
+      fast::PadFastRows(plan, value, in, out, begin, end);
+    };
+    ctx.ParallelFor(rows, 64, run);
+    return Status::Ok();
+  }
   reference::Pad(s->in_dims, s->before, s->after, s->elem_bytes, value, ctx.input(0).data,
                  ctx.output(0).data, s->workspace.data());
   return Status::Ok();
@@ -164,6 +179,11 @@ Status PadPrepareCommon(OpContext& ctx, int max_inputs) {
   }
   EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(0, out_shape));
   state->workspace.assign(2 * input.rank() + 1, 0);
+  if (input.rank() >= 1) {
+    fast::MakePadPlan(state->in_dims, state->before, state->after, state->elem_bytes, &state->plan);
+    state->use_fast = state->plan.dims.size() <= static_cast<size_t>(fast::kPadMaxMergedRank) &&
+                      state->elem_bytes <= fast::kPadMaxElemBytes;
+  }
   ctx.set_state(std::move(state));
   return spatial_family::FoldIfConstant(ctx, PadEval);
 }

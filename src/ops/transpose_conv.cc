@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/reference/conv_quant.h"
+#include "kernels/transpose_conv_f32.h"
 #include "ops/conv_family.h"
 #include "ops/op_util.h"
 
@@ -32,7 +33,8 @@ struct TransposeConvState : OpState {
   bool has_bias = false;
   reference::QuantConvParams qparams;
   std::vector<quant::Multiplier> multipliers;
-  int scratch_id = -1;  // int32/int64 accumulators of quantized nodes
+  int scratch_id = -1;              // int32/int64 accumulators of quantized nodes
+  fast::FastTransposeConvF32 fast;  // float32 with constant weights (and bias)
   Status (*run)(OpContext& ctx, const TransposeConvState& s) = nullptr;
 };
 
@@ -47,6 +49,12 @@ Status RunTransposeConvQuant(OpContext& ctx, const TransposeConvState& s) {
 }
 
 Status RunTransposeConvF32(OpContext& ctx, const TransposeConvState& s) {
+  if (s.fast.rows != nullptr) {
+    fast::RunFastTransposeConvF32(s.fast, s.params, s.shape, ctx.input(kInput).data_as<float>(),
+                                  /*bias_first=*/false, ctx.output(0).data_as<float>(),
+                                  [&ctx](int64_t n, auto& fn) { ctx.ParallelFor(n, 1, fn); });
+    return Status::Ok();
+  }
   const float* bias = s.has_bias ? ctx.input(kBias).data_as<float>() : nullptr;
   reference::TransposeConvF32(s.params, s.shape, ctx.input(kInput).data_as<float>(),
                               ctx.input(kWeights).data_as<float>(), bias, /*bias_first=*/false,
@@ -176,6 +184,12 @@ Status TransposeConvPrepare(OpContext& ctx) {
     p.act_min = range.min;
     p.act_max = range.max;
     state->run = RunTransposeConvF32;
+    // Packing needs the weights now; non-constant ones stay on the reference.
+    if (weights.is_constant() && (!state->has_bias || ctx.input(kBias).is_constant())) {
+      fast::PrepareFastTransposeConvF32(
+          s, weights.data_as<float>(),
+          state->has_bias ? ctx.input(kBias).data_as<float>() : nullptr, &state->fast);
+    }
   }
   ctx.set_state(std::move(state));
   return Status::Ok();

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "kernels/reference/transpose_conv.h"
+#include "kernels/transpose_conv_f32.h"
 #include "ops/builtin_ops.h"
 #include "ops/conv_family.h"
 #include "ops/op_util.h"
@@ -28,6 +29,7 @@ constexpr int32_t kPaddingValid = 2;
 struct TransposeConvBiasState : OpState {
   reference::ConvParams params;
   reference::ConvShape shape;
+  fast::FastTransposeConvF32 fast;  // with constant weights and bias
 };
 
 // One spatial dim of the MediaPipe rule, in 64 bits so that a crafted stride
@@ -103,6 +105,10 @@ Status TransposeConvBiasPrepare(OpContext& ctx) {
       MediaPipeOutputSize(ctx, same, s.in_w, s.filter_w, stride_w, "width", &s.out_w, &p.pad_left));
 
   EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(0, {s.batch, s.out_h, s.out_w, s.out_ch}));
+  if (weights.is_constant() && bias.is_constant()) {
+    fast::PrepareFastTransposeConvF32(s, weights.data_as<float>(), bias.data_as<float>(),
+                                      &state->fast);
+  }
   ctx.set_state(std::move(state));
   return Status::Ok();
 }
@@ -110,6 +116,12 @@ Status TransposeConvBiasPrepare(OpContext& ctx) {
 Status TransposeConvBiasEval(OpContext& ctx) {
   const TransposeConvBiasState* s = ctx.state<TransposeConvBiasState>();
   // MediaPipe starts each output from the bias, then accumulates.
+  if (s->fast.rows != nullptr) {
+    fast::RunFastTransposeConvF32(s->fast, s->params, s->shape, ctx.input(0).data_as<float>(),
+                                  /*bias_first=*/true, ctx.output(0).data_as<float>(),
+                                  [&ctx](int64_t n, auto& fn) { ctx.ParallelFor(n, 1, fn); });
+    return Status::Ok();
+  }
   reference::TransposeConvF32(s->params, s->shape, ctx.input(0).data_as<float>(),
                               ctx.input(1).data_as<float>(), ctx.input(2).data_as<float>(),
                               /*bias_first=*/true, ctx.output(0).data_as<float>());
