@@ -19,7 +19,7 @@ For each model this writes <name>.tflite, <name>.input_<i>.npy and
 the ops the .tflite actually contains, I/O dtypes and quantization, and the
 tool versions. Everything is seeded: running it twice gives the same files.
 
-Usage: /work/venv/bin/python scripts/make_quant_models.py [--out DIR] [--only SUBSTR]
+Usage: .venv/bin/python scripts/make_quant_models.py [--out DIR] [--only SUBSTR]
 Requires ai-edge-litert (scripts/requirements-dev.txt) and tensorflow-cpu
 (scripts/requirements-zoo.txt).
 """

@@ -30,7 +30,7 @@ activations keep a useful spread through the depth of the network, and the
 final classifier is scaled so that the softmax is not flat.
 
 Deterministic: everything is seeded. Usage:
-  /work/venv/bin/python scripts/make_quant_networks.py [--out DIR] [--only SUBSTR]
+  .venv/bin/python scripts/make_quant_networks.py [--out DIR] [--only SUBSTR]
 Requires tensorflow-cpu (scripts/requirements-zoo.txt) and ai-edge-litert.
 """
 

@@ -20,7 +20,7 @@ model this writes <name>.tflite, <name>.input_<i>.npy, <name>.output_<i>.npy
 (LiteRT 2.3.0, OpResolverType.BUILTIN_REF, one sample) and manifest.json
 with the op under test, the ops the .tflite contains and the I/O.
 
-Usage: /work/venv/bin/python scripts/make_zoo.py [--out DIR] [--only SUBSTR]
+Usage: .venv/bin/python scripts/make_zoo.py [--out DIR] [--only SUBSTR]
 Requires tensorflow-cpu (scripts/requirements-zoo.txt) and ai-edge-litert
 (scripts/requirements-dev.txt).
 """

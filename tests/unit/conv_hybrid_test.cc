@@ -5,7 +5,7 @@
 // Each op case builds a single-op model with inputs from a fixed generator.
 // The goldens are LiteRT's outputs for exactly these models and inputs,
 // produced by running this test with EDGEML_QHYBRID_DUMP=<dir> (writes
-// <case>.tflite and <case>.in.bin) and then, per case, in /work/venv/bin/python:
+// <case>.tflite and <case>.in.bin) and then, per case, in .venv/bin/python:
 //   it = Interpreter(model_path=f, experimental_op_resolver_type=
 //                    OpResolverType.BUILTIN_REF)
 //   it.allocate_tensors(); it.set_tensor(in_idx, np.fromfile(in_bin, np.float32)

@@ -5,7 +5,7 @@
 // fixed generator over the type's whole range. The goldens below are LiteRT's
 // outputs for exactly these models and inputs, produced by running this test
 // with EDGEML_QCONV_DUMP=<dir> (which writes <case>.tflite and
-// <case>.in<i>.bin) and then, per case, in /work/venv/bin/python:
+// <case>.in<i>.bin) and then, per case, in .venv/bin/python:
 //   it = Interpreter(model_path=f, experimental_op_resolver_type=
 //                    OpResolverType.BUILTIN_REF)
 //   it.allocate_tensors(); it.set_tensor(idx, np.fromfile(in_i, dtype))
