@@ -542,3 +542,44 @@ INSTANTIATE_TEST_SUITE_P(LiteRt, QuantConvCase, ::testing::ValuesIn(Cases()),
 
 }  // namespace
 }  // namespace edgeml
+
+namespace edgeml {
+namespace {
+
+// uint8 TRANSPOSE_CONV (v3, with bias), stride 2 SAME, per-tensor asymmetric
+// weights. Golden: LiteRT 2.3.0 BUILTIN_REF on the same model and input
+// (72 distinct outputs, several saturated at 0).
+TEST(QuantTransposeConv, Uint8MatchesLiteRtReference) {
+  testing::ModelBuilder b;
+  const QuantizationParams qi{{0.05f}, {120}, 0}, qw{{0.02f}, {128}, 0},
+      qb{{0.05f * 0.02f}, {0}, 0}, qo{{0.1f}, {100}, 0};
+  const std::vector<uint8_t> w = {141, 18, 181, 215, 74, 31, 130, 145, 228, 111, 229, 4,
+                                  32,  10, 53,  63,  13, 23, 112, 177, 7,   37,  116, 116};
+  const int shape = b.AddConstant<int32_t>(DataType::kInt32, {4}, {1, 6, 6, 3});
+  const int wt = b.AddConstantBytes(DataType::kUInt8, {3, 2, 2, 2}, w, "w", qw);
+  const int in = b.AddTensor(DataType::kUInt8, {1, 3, 3, 2}, "x", qi);
+  const int bt = b.AddConstant<int32_t>(DataType::kInt32, {3}, {-500, 0, 700}, "b", qb);
+  const int out = b.AddTensor(DataType::kUInt8, {1, 6, 6, 3}, "y", qo);
+  auto o = tfl::CreateTransposeConvOptions(b.fbb(), tfl::Padding::SAME, 2, 2);
+  b.AddOperator(tfl::BuiltinOperator::TRANSPOSE_CONV, {shape, wt, in, bt}, {out},
+                tfl::BuiltinOptions::TransposeConvOptions, o.Union(), 3);
+  b.SetInputs({in});
+  b.SetOutputs({out});
+  testing::TestModel m;
+  const Status s = m.Build(b);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  m.SetInput<uint8_t>(
+      0, {166, 55, 71, 90, 173, 126, 151, 233, 6, 196, 143, 249, 66, 103, 106, 141, 72, 78});
+  ASSERT_TRUE(m.interp->Invoke().ok());
+  const std::vector<uint8_t> want = {
+      172, 157, 122, 63,  227, 68,  122, 56,  195, 43,  88,  100, 95,  152, 40,  128, 146, 101,
+      133, 133, 110, 85,  108, 109, 151, 182, 194, 89,  156, 116, 61,  42,  37,  97,  56,  100,
+      0,   112, 0,   210, 0,   157, 0,   0,   158, 101, 0,   162, 0,   101, 0,   219, 0,   167,
+      0,   0,   0,   115, 3,   90,  83,  120, 176, 106, 136, 112, 0,   0,   0,   117, 0,   89,
+      107, 49,  187, 52,  67,  107, 70,  82,  101, 106, 60,  120, 135, 59,  206, 33,  104, 94,
+      141, 172, 188, 91,  152, 116, 82,  89,  105, 98,  97,  106, 162, 196, 203, 87,  163, 118};
+  EXPECT_EQ(m.GetOutput<uint8_t>(0), want);
+}
+
+}  // namespace
+}  // namespace edgeml
