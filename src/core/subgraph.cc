@@ -335,6 +335,13 @@ Status Subgraph::Allocate() {
       scratch_[-owners[r] - 1].offset = offsets[r];
     }
   }
+  // Variables (e.g. recurrent state) start at zero after every allocation,
+  // as in LiteRT, and then carry their values across invokes.
+  for (Tensor& t : tensors_) {
+    if (t.is_variable && t.allocation == Allocation::kArena && t.bytes > 0) {
+      std::memset(t.data, 0, t.bytes);
+    }
+  }
   allocated_ = true;
   return Status::Ok();
 }
