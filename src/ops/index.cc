@@ -465,6 +465,8 @@ void RegisterIndexOps(OpResolver* r) {
   add(tfl::BuiltinOperator::CUMSUM, {"CUMSUM", 1, 1, CumSumPrepare, CumSumEval});
   add(tfl::BuiltinOperator::GATHER_ND, {"GATHER_ND", 1, 5, GatherNdPrepare, GatherNdEval});
   index_family::RegisterIndexMoreOps(r);
+  add(tfl::BuiltinOperator::UNIDIRECTIONAL_SEQUENCE_LSTM,
+      index_family::UnidirectionalSequenceLstmRegistration());
 }
 
 }  // namespace edgeml::ops

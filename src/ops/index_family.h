@@ -14,4 +14,6 @@ OpRegistration ReduceAnyRegistration();   // reduce.cc
 // SPLIT_V, ONE_HOT, SCATTER_ND, TOPK_V2, SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND.
 void RegisterIndexMoreOps(OpResolver* r);  // index_more.cc
 
+OpRegistration UnidirectionalSequenceLstmRegistration();  // lstm.cc
+
 }  // namespace edgeml::ops::index_family

@@ -5,8 +5,8 @@ namespace edgeml::testing {
 ModelBuilder::ModelBuilder() { buffers_.emplace_back(); }
 
 int ModelBuilder::AddTensor(DataType type, const Shape& shape, const std::string& name,
-                            const QuantizationParams& quant) {
-  tensors_.push_back({type, shape, name, quant, 0});
+                            const QuantizationParams& quant, bool is_variable) {
+  tensors_.push_back({type, shape, name, quant, 0, is_variable});
   return static_cast<int>(tensors_.size()) - 1;
 }
 
@@ -74,7 +74,7 @@ std::vector<uint8_t> ModelBuilder::Finish() {
     }
     tensors.push_back(tfl::CreateTensor(b, b.CreateVector(t.shape),
                                         static_cast<tfl::TensorType>(t.type), t.buffer,
-                                        b.CreateString(t.name), q));
+                                        b.CreateString(t.name), q, t.is_variable));
   }
   std::vector<flatbuffers::Offset<tfl::Operator>> ops;
   for (const OpSpec& o : ops_) {

@@ -30,8 +30,9 @@ class ModelBuilder {
   ModelBuilder();
 
   // A tensor without data (input, output or intermediate). Returns its index.
+  // `is_variable` marks state tensors (e.g. an LSTM's output and cell state).
   int AddTensor(DataType type, const Shape& shape, const std::string& name = "",
-                const QuantizationParams& quant = {});
+                const QuantizationParams& quant = {}, bool is_variable = false);
   // A constant tensor backed by a new buffer holding `bytes` verbatim.
   int AddConstantBytes(DataType type, const Shape& shape, const std::vector<uint8_t>& bytes,
                        const std::string& name = "", const QuantizationParams& quant = {});
@@ -83,6 +84,7 @@ class ModelBuilder {
     std::string name;
     QuantizationParams quant;
     uint32_t buffer;
+    bool is_variable = false;
   };
   struct OpSpec {
     int opcode;
