@@ -32,9 +32,16 @@
 #include "edgeml/model.h"
 #include "edgeml/op_resolver.h"
 #include "io/npy.h"
+#include "util/golden.h"
 
 namespace edgeml {
 namespace {
+
+using testing::CompareWithGolden;
+using testing::IsIntegerOrBool;
+using testing::LoadInteger;
+using testing::OutcomeOfStatus;
+using testing::ReadExpectationFile;
 
 constexpr double kRelTol = 1e-4;
 constexpr char kRecordEnv[] = "EDGEML_RECORD_NETWORK_EXPECTATIONS";
@@ -75,126 +82,6 @@ std::vector<std::string> ListSamples(const std::string& model) {
   return samples;
 }
 
-std::map<std::string, std::string> ReadExpectations() {
-  std::map<std::string, std::string> out;
-  std::ifstream in(ExpectationsPath());
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const size_t sp = line.find(' ');
-    if (sp == std::string::npos) continue;
-    out[line.substr(0, sp)] = line.substr(sp + 1);
-  }
-  return out;
-}
-
-std::string OneLine(std::string s) {
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  std::replace(s.begin(), s.end(), '\r', ' ');
-  return s;
-}
-
-std::string Classify(const Status& s) {
-  if (s.code() == StatusCode::kUnsupported) return "unsupported: " + OneLine(s.message());
-  return std::string("error: ") + StatusCodeName(s.code()) + ": " + OneLine(s.message());
-}
-
-bool IsIntegerType(DataType t) {
-  return t == DataType::kInt8 || t == DataType::kUInt8 || t == DataType::kInt16 ||
-         t == DataType::kInt32 || t == DataType::kInt64;
-}
-
-int64_t LoadInt(const uint8_t* p, DataType t, int64_t i) {
-  switch (t) {
-    case DataType::kInt8:
-      return reinterpret_cast<const int8_t*>(p)[i];
-    case DataType::kUInt8:
-      return p[i];
-    case DataType::kInt16: {
-      int16_t v;
-      std::memcpy(&v, p + 2 * i, 2);
-      return v;
-    }
-    case DataType::kInt32: {
-      int32_t v;
-      std::memcpy(&v, p + 4 * i, 4);
-      return v;
-    }
-    default: {
-      int64_t v;
-      std::memcpy(&v, p + 8 * i, 8);
-      return v;
-    }
-  }
-}
-
-// Compares one output; returns "" when it meets the criterion, otherwise a
-// description of the difference. `report` gets a line either way.
-std::string CompareOutput(const Tensor& t, const io::NpyArray& want, const std::string& label,
-                          std::string* report) {
-  if (t.type != want.type) {
-    return label + " is " + DataTypeName(t.type) + ", golden is " + DataTypeName(want.type);
-  }
-  if (t.shape != want.shape) {
-    return label + " has shape " + ShapeToString(t.shape) + ", golden " + ShapeToString(want.shape);
-  }
-  if (t.bytes != want.data.size() || t.data == nullptr) {
-    return label + " has " + std::to_string(t.bytes) + " bytes, golden " +
-           std::to_string(want.data.size());
-  }
-  const int64_t n = t.num_elements();
-  const auto* got = static_cast<const uint8_t*>(t.data);
-  char buf[320];
-  if (IsIntegerType(t.type)) {
-    int64_t differing = 0, max_step = 0, worst = 0;
-    for (int64_t k = 0; k < n; ++k) {
-      const int64_t d = LoadInt(got, t.type, k) - LoadInt(want.data.data(), t.type, k);
-      if (d != 0) ++differing;
-      if (std::llabs(d) > max_step) {
-        max_step = std::llabs(d);
-        worst = k;
-      }
-    }
-    std::snprintf(buf, sizeof(buf), "%s %s: %lld of %lld elements differ, max step %lld",
-                  label.c_str(), DataTypeName(t.type).c_str(), static_cast<long long>(differing),
-                  static_cast<long long>(n), static_cast<long long>(max_step));
-    *report += std::string("    ") + buf + "\n";
-    if (differing == 0) return "";
-    std::string msg = buf;
-    std::snprintf(buf, sizeof(buf), " (element %lld: got %lld, want %lld)",
-                  static_cast<long long>(worst),
-                  static_cast<long long>(LoadInt(got, t.type, worst)),
-                  static_cast<long long>(LoadInt(want.data.data(), t.type, worst)));
-    return msg + buf;
-  }
-  if (t.type == DataType::kFloat32) {
-    const float* g = reinterpret_cast<const float*>(got);
-    std::vector<float> r(static_cast<size_t>(n));
-    std::memcpy(r.data(), want.data.data(), want.data.size());
-    double max_err = 0, max_ref = 0;
-    int64_t worst = 0;
-    for (int64_t k = 0; k < n; ++k) {
-      const double err = std::isnan(g[k]) != std::isnan(r[k])
-                             ? INFINITY
-                             : (std::isnan(r[k]) ? 0.0 : std::fabs(double{g[k]} - r[k]));
-      if (err > max_err) {
-        max_err = err;
-        worst = k;
-      }
-      if (!std::isnan(r[k])) max_ref = std::max(max_ref, std::fabs(double{r[k]}));
-    }
-    const double limit = kRelTol * std::max(1.0, max_ref);
-    std::snprintf(buf, sizeof(buf), "%s FLOAT32: max_abs_err=%.3g max|ref|=%.4g limit=%.3g",
-                  label.c_str(), max_err, max_ref, limit);
-    *report += std::string("    ") + buf + "\n";
-    if (max_err <= limit) return "";
-    std::snprintf(buf, sizeof(buf), "%s: max_abs_err %.3g > %.3g (element %lld: got %g, want %g)",
-                  label.c_str(), max_err, limit, static_cast<long long>(worst), g[worst], r[worst]);
-    return buf;
-  }
-  return label + ": no comparison for " + DataTypeName(t.type);
-}
-
 struct Outcome {
   std::string status;  // "exact", "unsupported: ...", "error: ...", "mismatch"
   std::string detail;
@@ -208,13 +95,13 @@ Outcome RunModel(const std::string& name) {
   if (samples.empty()) return {"error: no sample inputs", "", true};
   std::unique_ptr<Model> model;
   Status s = Model::FromFile(base + ".tflite", &model);
-  if (!s.ok()) return {Classify(s), "", false};
+  if (!s.ok()) return {OutcomeOfStatus(s), "", false};
   BuiltinOpResolver resolver;
   std::unique_ptr<Interpreter> interp;
   s = Interpreter::Create(*model, resolver, {}, &interp);
-  if (!s.ok()) return {Classify(s), "", false};
+  if (!s.ok()) return {OutcomeOfStatus(s), "", false};
   s = interp->AllocateTensors();
-  if (!s.ok()) return {Classify(s), "", false};
+  if (!s.ok()) return {OutcomeOfStatus(s), "", false};
 
   std::map<std::string, int> ops;
   int folded = 0;
@@ -246,7 +133,7 @@ Outcome RunModel(const std::string& name) {
     s = interp->Invoke();
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    if (!s.ok()) return {Classify(s), out.detail, false};
+    if (!s.ok()) return {OutcomeOfStatus(s), out.detail, false};
     char buf[128];
     std::snprintf(buf, sizeof(buf), "  sample %s: invoke %.1f ms (informational)\n", sample.c_str(),
                   ms);
@@ -263,8 +150,8 @@ Outcome RunModel(const std::string& name) {
       if (!s.ok())
         return {"error: golden " + sample + " output " + std::to_string(i), s.ToString(), true};
       const Tensor* t = interp->output(static_cast<int>(i));
-      const std::string diff =
-          CompareOutput(*t, want, sample + " output " + std::to_string(i), &out.detail);
+      const std::string diff = CompareWithGolden(*t, want, sample + " output " + std::to_string(i),
+                                                 kRelTol, &out.detail);
       if (!diff.empty()) failures += "  " + diff + "\n";
     }
   }
@@ -282,7 +169,7 @@ class RecordEnvironment : public ::testing::Environment {
  public:
   void TearDown() override {
     if (!RecordMode() || Recorded().empty()) return;
-    std::map<std::string, std::string> all = ReadExpectations();
+    std::map<std::string, std::string> all = ReadExpectationFile(ExpectationsPath());
     const std::vector<std::string> models = ListModels();
     for (auto it = all.begin(); it != all.end();) {
       it = std::binary_search(models.begin(), models.end(), it->first) ? std::next(it)
@@ -317,7 +204,7 @@ TEST_P(NetworkTest, MatchesLiteRtReference) {
     Recorded()[name] = out.status;
     return;
   }
-  const auto expectations = ReadExpectations();
+  const auto expectations = ReadExpectationFile(ExpectationsPath());
   const auto it = expectations.find(name);
   ASSERT_TRUE(it != expectations.end())
       << name << " has no line in " << ExpectationsPath() << "; outcome now: " << out.status
@@ -356,7 +243,7 @@ TEST(NetworksCatalogue, FilesAndExpectationsAgree) {
     }
   }
   if (RecordMode()) GTEST_SKIP() << "record mode";
-  const auto expectations = ReadExpectations();
+  const auto expectations = ReadExpectationFile(ExpectationsPath());
   for (const auto& [name, status] : expectations) {
     EXPECT_TRUE(std::binary_search(models.begin(), models.end(), name))
         << "expected_status.txt names " << name << ", which has no .tflite";
@@ -397,14 +284,14 @@ TEST(NetworksTop1, QuantizedAgreesWithFloatWhereLiteRtDoes) {
     std::memcpy(interp->input(0)->data, in.data.data(), in.data.size());
     ASSERT_TRUE(interp->Invoke().ok()) << line;
     const Tensor& out = *interp->output(0);
-    ASSERT_TRUE(IsIntegerType(out.type) || out.type == DataType::kFloat32) << line;
+    ASSERT_TRUE(IsIntegerOrBool(out.type) || out.type == DataType::kFloat32) << line;
     int best = 0;
     double best_value = -1e300;
     for (int64_t i = 0; i < out.num_elements(); ++i) {
-      const double v =
-          out.type == DataType::kFloat32
-              ? static_cast<double>(out.data_as<float>()[i])
-              : static_cast<double>(LoadInt(static_cast<const uint8_t*>(out.data), out.type, i));
+      const double v = out.type == DataType::kFloat32
+                           ? static_cast<double>(out.data_as<float>()[i])
+                           : static_cast<double>(
+                                 LoadInteger(static_cast<const uint8_t*>(out.data), out.type, i));
       if (v > best_value) {
         best_value = v;
         best = static_cast<int>(i);

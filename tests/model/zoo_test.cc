@@ -38,9 +38,16 @@
 #include "edgeml/model.h"
 #include "edgeml/op_resolver.h"
 #include "io/npy.h"
+#include "util/golden.h"
 
 namespace edgeml {
 namespace {
+
+using testing::CompareWithGolden;
+using testing::IsIntegerOrBool;
+using testing::LoadInteger;
+using testing::OutcomeOfStatus;
+using testing::ReadExpectationFile;
 
 constexpr double kRelTol = 1e-4;
 constexpr char kRecordEnv[] = "EDGEML_RECORD_ZOO_EXPECTATIONS";
@@ -63,129 +70,6 @@ std::vector<std::string> ListModels() {
   return names;
 }
 
-// name -> expected outcome line, from expected_status.txt ("name outcome",
-// '#' starts a comment line).
-std::map<std::string, std::string> ReadExpectations() {
-  std::map<std::string, std::string> out;
-  std::ifstream in(ExpectationsPath());
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    const size_t sp = line.find(' ');
-    if (sp == std::string::npos) continue;
-    out[line.substr(0, sp)] = line.substr(sp + 1);
-  }
-  return out;
-}
-
-std::string OneLine(std::string s) {
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  std::replace(s.begin(), s.end(), '\r', ' ');
-  return s;
-}
-
-std::string Classify(const Status& s) {
-  if (s.code() == StatusCode::kUnsupported) return "unsupported: " + OneLine(s.message());
-  return std::string("error: ") + StatusCodeName(s.code()) + ": " + OneLine(s.message());
-}
-
-bool IsIntegerType(DataType t) {
-  return t == DataType::kInt8 || t == DataType::kUInt8 || t == DataType::kInt16 ||
-         t == DataType::kInt32 || t == DataType::kInt64 || t == DataType::kBool;
-}
-
-int64_t LoadInt(const uint8_t* p, DataType t, int64_t i) {
-  switch (t) {
-    case DataType::kInt8:
-      return reinterpret_cast<const int8_t*>(p)[i];
-    case DataType::kUInt8:
-    case DataType::kBool:
-      return p[i];
-    case DataType::kInt16: {
-      int16_t v;
-      std::memcpy(&v, p + 2 * i, 2);
-      return v;
-    }
-    case DataType::kInt32: {
-      int32_t v;
-      std::memcpy(&v, p + 4 * i, 4);
-      return v;
-    }
-    default: {
-      int64_t v;
-      std::memcpy(&v, p + 8 * i, 8);
-      return v;
-    }
-  }
-}
-
-// Compares one output; returns "" when it meets the criterion, otherwise a
-// description of the difference. `report` gets a line either way.
-std::string CompareOutput(const Tensor& t, const io::NpyArray& want, const std::string& label,
-                          std::string* report) {
-  if (t.type != want.type) {
-    return label + " is " + DataTypeName(t.type) + ", golden is " + DataTypeName(want.type);
-  }
-  if (t.shape != want.shape) {
-    return label + " has shape " + ShapeToString(t.shape) + ", golden " + ShapeToString(want.shape);
-  }
-  if (t.bytes != want.data.size() || t.data == nullptr) {
-    return label + " has " + std::to_string(t.bytes) + " bytes, golden " +
-           std::to_string(want.data.size());
-  }
-  const int64_t n = t.num_elements();
-  const auto* got = static_cast<const uint8_t*>(t.data);
-  char buf[256];
-  if (IsIntegerType(t.type)) {
-    int64_t differing = 0, max_step = 0, worst = 0;
-    for (int64_t k = 0; k < n; ++k) {
-      const int64_t d = LoadInt(got, t.type, k) - LoadInt(want.data.data(), t.type, k);
-      if (d != 0) ++differing;
-      if (std::llabs(d) > max_step) {
-        max_step = std::llabs(d);
-        worst = k;
-      }
-    }
-    std::snprintf(buf, sizeof(buf), "%s %s: %lld of %lld elements differ, max step %lld",
-                  label.c_str(), DataTypeName(t.type).c_str(), static_cast<long long>(differing),
-                  static_cast<long long>(n), static_cast<long long>(max_step));
-    *report += std::string(buf) + "\n";
-    if (differing == 0) return "";
-    std::snprintf(buf, sizeof(buf), " (element %lld: got %lld, want %lld)",
-                  static_cast<long long>(worst),
-                  static_cast<long long>(LoadInt(got, t.type, worst)),
-                  static_cast<long long>(LoadInt(want.data.data(), t.type, worst)));
-    return label + ": " + std::to_string(differing) + " of " + std::to_string(n) +
-           " elements differ, max step " + std::to_string(max_step) + buf;
-  }
-  if (t.type == DataType::kFloat32) {
-    const float* g = reinterpret_cast<const float*>(got);
-    std::vector<float> r(static_cast<size_t>(n));
-    std::memcpy(r.data(), want.data.data(), want.data.size());
-    double max_err = 0, max_ref = 0;
-    int64_t worst = 0;
-    for (int64_t k = 0; k < n; ++k) {
-      const double err = std::isnan(g[k]) != std::isnan(r[k])
-                             ? INFINITY
-                             : (std::isnan(r[k]) ? 0.0 : std::fabs(double{g[k]} - r[k]));
-      if (err > max_err) {
-        max_err = err;
-        worst = k;
-      }
-      if (!std::isnan(r[k])) max_ref = std::max(max_ref, std::fabs(double{r[k]}));
-    }
-    const double limit = kRelTol * std::max(1.0, max_ref);
-    std::snprintf(buf, sizeof(buf), "%s FLOAT32: max_abs_err=%.3g max|ref|=%.4g limit=%.3g",
-                  label.c_str(), max_err, max_ref, limit);
-    *report += std::string(buf) + "\n";
-    if (max_err <= limit) return "";
-    std::snprintf(buf, sizeof(buf), "%s: max_abs_err %.3g > %.3g (element %lld: got %g, want %g)",
-                  label.c_str(), max_err, limit, static_cast<long long>(worst), g[worst], r[worst]);
-    return buf;
-  }
-  return label + ": no comparison for " + DataTypeName(t.type);
-}
-
 struct Outcome {
   std::string status;            // "pass", "unsupported: ...", "error: ...", "mismatch: ..."
   std::string detail;            // per-output report, and the differences for a mismatch
@@ -197,11 +81,11 @@ Outcome RunModel(const std::string& name) {
   const std::string base = ZooDir() + "/" + name;
   std::unique_ptr<Model> model;
   Status s = Model::FromFile(base + ".tflite", &model);
-  if (!s.ok()) return {Classify(s), "", false};
+  if (!s.ok()) return {OutcomeOfStatus(s), "", false};
   BuiltinOpResolver resolver;
   std::unique_ptr<Interpreter> interp;
   s = Interpreter::Create(*model, resolver, {}, &interp);
-  if (!s.ok()) return {Classify(s), "", false};
+  if (!s.ok()) return {OutcomeOfStatus(s), "", false};
   std::vector<io::NpyArray> inputs(interp->inputs().size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     const std::string file = base + ".input_" + std::to_string(i) + ".npy";
@@ -211,11 +95,11 @@ Outcome RunModel(const std::string& name) {
     const Tensor* t = interp->input(static_cast<int>(i));
     if (t != nullptr && t->shape != inputs[i].shape) {
       s = interp->ResizeInput(static_cast<int>(i), inputs[i].shape);
-      if (!s.ok()) return {Classify(s), "", false};
+      if (!s.ok()) return {OutcomeOfStatus(s), "", false};
     }
   }
   s = interp->AllocateTensors();
-  if (!s.ok()) return {Classify(s), "", false};
+  if (!s.ok()) return {OutcomeOfStatus(s), "", false};
   for (size_t i = 0; i < inputs.size(); ++i) {
     Tensor* t = interp->input(static_cast<int>(i));
     const io::NpyArray& a = inputs[i];
@@ -225,7 +109,7 @@ Outcome RunModel(const std::string& name) {
     std::memcpy(t->data, a.data.data(), t->bytes);
   }
   s = interp->Invoke();
-  if (!s.ok()) return {Classify(s), "", false};
+  if (!s.ok()) return {OutcomeOfStatus(s), "", false};
 
   std::string failures;
   for (size_t i = 0;; ++i) {
@@ -239,7 +123,8 @@ Outcome RunModel(const std::string& name) {
     s = io::ReadNpy(file, &want);
     if (!s.ok()) return {"error: golden output " + std::to_string(i), s.ToString(), true};
     const Tensor* t = interp->output(static_cast<int>(i));
-    const std::string diff = CompareOutput(*t, want, "output " + std::to_string(i), &out.detail);
+    const std::string diff =
+        CompareWithGolden(*t, want, "output " + std::to_string(i), kRelTol, &out.detail);
     if (!diff.empty()) failures += diff + "\n";
   }
   // A mismatch records its first difference, so that the coverage table
@@ -260,7 +145,7 @@ class RecordEnvironment : public ::testing::Environment {
   void TearDown() override {
     if (!RecordMode() || Recorded().empty()) return;
     // Merge: keep lines of models this run did not touch, drop stale names.
-    std::map<std::string, std::string> all = ReadExpectations();
+    std::map<std::string, std::string> all = ReadExpectationFile(ExpectationsPath());
     const std::vector<std::string> models = ListModels();
     for (auto it = all.begin(); it != all.end();) {
       it = std::binary_search(models.begin(), models.end(), it->first) ? std::next(it)
@@ -295,7 +180,7 @@ TEST_P(ZooModelTest, MatchesLiteRtReference) {
     Recorded()[name] = out.status;
     return;
   }
-  const auto expectations = ReadExpectations();
+  const auto expectations = ReadExpectationFile(ExpectationsPath());
   const auto it = expectations.find(name);
   ASSERT_NE(it, expectations.end())
       << name << " has no line in " << ExpectationsPath() << "; outcome now: " << out.status
@@ -338,7 +223,7 @@ TEST(ZooCatalogue, FilesAndExpectationsAgree) {
     EXPECT_TRUE(std::filesystem::exists(base + ".output_0.npy")) << m;
   }
   if (RecordMode()) GTEST_SKIP() << "record mode";
-  const auto expectations = ReadExpectations();
+  const auto expectations = ReadExpectationFile(ExpectationsPath());
   for (const auto& [name, status] : expectations) {
     EXPECT_TRUE(std::binary_search(models.begin(), models.end(), name))
         << "expected_status.txt names " << name << ", which has no .tflite";
