@@ -40,6 +40,7 @@ namespace {
 using testing::CompareWithGolden;
 using testing::IsIntegerOrBool;
 using testing::LoadInteger;
+using testing::MergeExpectationFile;
 using testing::OutcomeOfStatus;
 using testing::ReadExpectationFile;
 
@@ -169,22 +170,15 @@ class RecordEnvironment : public ::testing::Environment {
  public:
   void TearDown() override {
     if (!RecordMode() || Recorded().empty()) return;
-    std::map<std::string, std::string> all = ReadExpectationFile(ExpectationsPath());
-    const std::vector<std::string> models = ListModels();
-    for (auto it = all.begin(); it != all.end();) {
-      it = std::binary_search(models.begin(), models.end(), it->first) ? std::next(it)
-                                                                       : all.erase(it);
-    }
-    for (const auto& [name, status] : Recorded()) all[name] = status;
-    std::ofstream f(ExpectationsPath());
-    f << "# Expected outcome of each network in testdata/networks under edgeml.\n"
-         "# Written by tests/model/networks_test.cc with "
-      << kRecordEnv
-      << "=1;\n"
-         "# see docs/networks.md. Format: <model> <exact | unsupported: text | "
-         "error: text | mismatch>\n";
-    for (const auto& [name, status] : all) f << name << " " << status << "\n";
-    std::printf("[ record   ] wrote %zu lines to %s\n", all.size(), ExpectationsPath().c_str());
+    const std::string header =
+        std::string() +
+        "# Expected outcome of each network in testdata/networks under edgeml.\n"
+        "# Written by tests/model/networks_test.cc with " +
+        kRecordEnv +
+        "=1;\n"
+        "# see docs/networks.md. Format: <model> <exact | unsupported: text | "
+        "error: text | mismatch>\n";
+    MergeExpectationFile(ExpectationsPath(), header, ListModels(), Recorded());
   }
 };
 

@@ -23,6 +23,21 @@ std::map<std::string, std::string> ReadExpectationFile(const std::string& path) 
   return out;
 }
 
+void MergeExpectationFile(const std::string& path, const std::string& header,
+                          const std::vector<std::string>& models,
+                          const std::map<std::string, std::string>& recorded) {
+  std::map<std::string, std::string> all = ReadExpectationFile(path);
+  for (auto it = all.begin(); it != all.end();) {
+    it = std::find(models.begin(), models.end(), it->first) != models.end() ? std::next(it)
+                                                                            : all.erase(it);
+  }
+  for (const auto& [name, status] : recorded) all[name] = status;
+  std::ofstream f(path);
+  f << header;
+  for (const auto& [name, status] : all) f << name << " " << status << "\n";
+  std::printf("[ record   ] wrote %zu lines to %s\n", all.size(), path.c_str());
+}
+
 std::string OutcomeOfStatus(const Status& s) {
   std::string message = s.message();
   std::replace(message.begin(), message.end(), '\n', ' ');

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "edgeml/status.h"
 #include "edgeml/tensor.h"
@@ -14,6 +15,13 @@ namespace edgeml::testing {
 
 // "name outcome" lines of an expected_status.txt ('#' starts a comment).
 std::map<std::string, std::string> ReadExpectationFile(const std::string& path);
+
+// Record mode: merges `recorded` outcomes into the expectation file at
+// `path` (lines of models this run did not touch are kept, names not in
+// `models` dropped) and rewrites it below `header`.
+void MergeExpectationFile(const std::string& path, const std::string& header,
+                          const std::vector<std::string>& models,
+                          const std::map<std::string, std::string>& recorded);
 
 // A failed status as an outcome line: "unsupported: <message>" or
 // "error: <code>: <message>", newlines folded.
