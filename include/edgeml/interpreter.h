@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "edgeml/delegate.h"
 #include "edgeml/model.h"
 #include "edgeml/op_resolver.h"
 #include "edgeml/status.h"
@@ -36,6 +37,7 @@ namespace edgeml {
 
 namespace internal {
 class Subgraph;
+struct InterpreterShared;
 }
 
 struct InterpreterOptions {
@@ -49,6 +51,9 @@ struct InterpreterOptions {
   // folded at prepare); 0 = no limit. A model that needs more fails with
   // kResourceExhausted instead of exhausting the machine.
   size_t memory_limit_bytes = 0;
+  // Delegates in priority order (first = highest); see edgeml/delegate.h.
+  // They take their nodes at every AllocateTensors() of the primary subgraph.
+  std::vector<std::shared_ptr<Delegate>> delegates;
 };
 
 struct SignatureInfo {
@@ -64,6 +69,37 @@ struct NodeInfo {
   std::vector<int> inputs;  // tensor indices, -1 for an omitted optional input
   std::vector<int> outputs;
   bool folded = false;  // computed once at prepare; skipped by Invoke()
+};
+
+class Interpreter;
+
+// Runs one signature of the model (a named entry point; its subgraph may be
+// any of the model's) by input and output names, like LiteRT's
+// SignatureRunner. Owned by its Interpreter and valid as long as it; shares
+// the interpreter's resource variables and thread pool. A signature of
+// subgraph 0 uses the primary subgraph's tensors. Same threading rule as the
+// Interpreter: one thread at a time for the interpreter and its runners.
+class SignatureRunner {
+ public:
+  const std::string& key() const { return info_.key; }
+  int subgraph_index() const { return info_.subgraph_index; }
+  const std::vector<std::string>& input_names() const { return input_names_; }
+  const std::vector<std::string>& output_names() const { return output_names_; }
+  // nullptr when the signature has no input/output of that name.
+  Tensor* input(const std::string& name);
+  Tensor* output(const std::string& name);
+  // Changes an input's shape; AllocateTensors() must run again.
+  Status ResizeInput(const std::string& name, const Shape& shape);
+  Status AllocateTensors();
+  Status Invoke();
+
+ private:
+  friend class Interpreter;
+  SignatureRunner() = default;
+  int InputPosition(const std::string& name) const;  // in the subgraph's inputs, or -1
+  SignatureInfo info_;
+  std::vector<std::string> input_names_, output_names_;
+  internal::Subgraph* graph_ = nullptr;
 };
 
 class Interpreter {
@@ -99,11 +135,27 @@ class Interpreter {
   size_t persistent_bytes() const;
 
   std::vector<SignatureInfo> signatures() const;
+  // The runner of the signature with that key; nullptr if there is none.
+  SignatureRunner* GetSignatureRunner(const std::string& key);
+
+  // Sets every variable tensor of every subgraph back to its start value
+  // (zero, or the zero point of int8) and forgets the values of resource
+  // variables (VAR_HANDLE), so that CALL_ONCE initializers run again at the
+  // next Invoke(): the model then behaves as after AllocateTensors().
+  Status ResetVariables();
+  size_t subgraphs_size() const { return subgraphs_.size(); }
+
+  // Which delegate runs each node of the primary subgraph and why the others
+  // refused it, as of the last successful AllocateTensors() (empty before).
+  const DelegationReport& delegation_report() const;
 
  private:
   Interpreter() = default;
   const Model* model_ = nullptr;
+  // Declared before the subgraphs, which refer to it, so it outlives them.
+  std::unique_ptr<internal::InterpreterShared> shared_;
   std::vector<std::unique_ptr<internal::Subgraph>> subgraphs_;
+  std::vector<std::unique_ptr<SignatureRunner>> runners_;
 };
 
 }  // namespace edgeml

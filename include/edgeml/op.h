@@ -106,6 +106,22 @@ class OpContext {
   // Scratch memory valid only during this node's eval, planned in the arena.
   Status RequestScratch(size_t bytes, int* scratch_id);
 
+  // --- shapes that depend on run-time values (LiteRT's dynamic tensors) ---
+  // True when input i's values can be read now: a constant, or any input
+  // when the node is prepared inside Invoke().
+  bool InputValueKnown(int i) const;
+  // Asks to be prepared again inside Invoke(), right before each eval, when
+  // every input holds its values (e.g. FILL with computed dims). Returns a
+  // non-ok status that the prepare must return at once (the interpreter
+  // knows it is no error). Outputs then live outside the arena and every
+  // node that reads them is prepared inside Invoke() too.
+  Status DeferToInvoke();
+  // Output i gets its shape at eval (ResizeOutput), e.g. WHILE loop
+  // variables that change shape. Readers are prepared inside Invoke().
+  Status SetOutputDynamic(int i);
+  // Eval only, on an output made dynamic: sets its shape and storage.
+  Status ResizeOutput(int i, const Shape& shape);
+
   // --- eval only --------------------------------------------------------
   void* scratch(int scratch_id);
 

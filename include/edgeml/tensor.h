@@ -29,6 +29,7 @@ enum class Allocation : uint8_t {
   kConstant,    // read-only data in the model's bytes
   kPersistent,  // owned by the interpreter, computed once at prepare (folded)
   kArena,       // in the shared arena, planned by lifetime
+  kDynamic,     // shape known only in Invoke(); own buffer, may move each Invoke()
 };
 
 struct Tensor {

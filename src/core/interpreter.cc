@@ -14,11 +14,29 @@ Status Interpreter::Create(const Model& model, const OpResolver& resolver,
   }
   std::unique_ptr<Interpreter> interp(new Interpreter());
   interp->model_ = &model;
-  // Subgraph 0 is the model's main graph. Further subgraphs (signatures,
-  // control flow bodies) are built when control-flow ops arrive.
-  auto sg = std::make_unique<internal::Subgraph>(model, 0, options);
-  EDGEML_RETURN_IF_ERROR(sg->Build(resolver));
-  interp->subgraphs_.push_back(std::move(sg));
+  interp->shared_ = std::make_unique<internal::InterpreterShared>();
+  interp->shared_->options = options;
+  // Subgraph 0 is the model's main graph; the others are signature entry
+  // points and the bodies of control-flow ops.
+  for (int i = 0; i < model.num_subgraphs(); ++i) {
+    auto sg = std::make_unique<internal::Subgraph>(model, i, interp->shared_.get());
+    Status s = sg->Build(resolver);
+    if (!s.ok()) {
+      if (i == 0) return s;
+      return Status(s.code(), "subgraph " + std::to_string(i) + ": " + s.message());
+    }
+    interp->shared_->subgraphs.push_back(sg.get());
+    interp->subgraphs_.push_back(std::move(sg));
+  }
+  EDGEML_RETURN_IF_ERROR(internal::CheckNoRecursion(interp->subgraphs_));
+  for (SignatureInfo& info : interp->signatures()) {
+    std::unique_ptr<SignatureRunner> r(new SignatureRunner());
+    r->graph_ = interp->subgraphs_[info.subgraph_index].get();  // index checked at load
+    for (const auto& [name, index] : info.inputs) r->input_names_.push_back(name);
+    for (const auto& [name, index] : info.outputs) r->output_names_.push_back(name);
+    r->info_ = std::move(info);
+    interp->runners_.push_back(std::move(r));
+  }
   *out = std::move(interp);
   return Status::Ok();
 }
@@ -86,6 +104,61 @@ NodeInfo Interpreter::node(int node_index) const {
 
 size_t Interpreter::arena_bytes() const { return subgraphs_[0]->arena_bytes(); }
 size_t Interpreter::persistent_bytes() const { return subgraphs_[0]->persistent_bytes(); }
+
+SignatureRunner* Interpreter::GetSignatureRunner(const std::string& key) {
+  for (auto& r : runners_) {
+    if (r->key() == key) return r.get();
+  }
+  return nullptr;
+}
+
+Status Interpreter::ResetVariables() {
+  for (auto& sg : subgraphs_) sg->ResetVariableTensors();
+  shared_->resources.Reset();
+  return Status::Ok();
+}
+
+int SignatureRunner::InputPosition(const std::string& name) const {
+  for (const auto& [n, index] : info_.inputs) {
+    if (n != name) continue;
+    const auto& in = graph_->inputs();
+    for (size_t i = 0; i < in.size(); ++i) {
+      if (in[i] == index) return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+Tensor* SignatureRunner::input(const std::string& name) {
+  for (const auto& [n, index] : info_.inputs) {
+    if (n == name && index >= 0 && static_cast<size_t>(index) < graph_->tensors().size()) {
+      return &graph_->tensors()[index];
+    }
+  }
+  return nullptr;
+}
+
+Tensor* SignatureRunner::output(const std::string& name) {
+  for (const auto& [n, index] : info_.outputs) {
+    if (n == name && index >= 0 && static_cast<size_t>(index) < graph_->tensors().size()) {
+      return &graph_->tensors()[index];
+    }
+  }
+  return nullptr;
+}
+
+Status SignatureRunner::ResizeInput(const std::string& name, const Shape& shape) {
+  const int pos = InputPosition(name);
+  if (pos < 0) {
+    return Errorf(StatusCode::kInvalidArgument, "signature '%s' has no input named '%s'",
+                  info_.key.c_str(), name.c_str());
+  }
+  return graph_->ResizeInput(pos, shape);
+}
+
+Status SignatureRunner::AllocateTensors() { return graph_->Allocate(); }
+
+Status SignatureRunner::Invoke() { return graph_->Invoke(); }
 
 std::vector<SignatureInfo> Interpreter::signatures() const {
   std::vector<SignatureInfo> result;

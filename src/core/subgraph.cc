@@ -7,6 +7,7 @@
 #include <new>
 
 #include "core/arena_planner.h"
+#include "core/delegate.h"
 #include "format/validate.h"
 
 namespace edgeml::internal {
@@ -27,7 +28,83 @@ std::string TensorLabel(const std::vector<Tensor>& tensors, int index) {
   return s;
 }
 
+// Bytes per element of storage: a RESOURCE tensor holds one int32 id.
+size_t StorageElementSize(DataType type) {
+  return type == DataType::kResource ? sizeof(int32_t) : DataTypeSize(type);
+}
+
+// Subgraphs a control-flow node runs, from its options.
+void CalledSubgraphs(const tfl::Operator* op, std::vector<int>* out) {
+  if (const auto* w = op->builtin_options_as_WhileOptions()) {
+    out->push_back(w->cond_subgraph_index());
+    out->push_back(w->body_subgraph_index());
+  } else if (const auto* i = op->builtin_options_as_IfOptions()) {
+    out->push_back(i->then_subgraph_index());
+    out->push_back(i->else_subgraph_index());
+  } else if (const auto* c = op->builtin_options_as_CallOnceOptions()) {
+    out->push_back(c->init_subgraph_index());
+  }
+}
+
 }  // namespace
+
+Subgraph* Subgraph::sibling(int index) const {
+  if (index < 0 || static_cast<size_t>(index) >= shared_->subgraphs.size()) return nullptr;
+  return shared_->subgraphs[index];
+}
+
+Status CheckNoRecursion(const std::vector<std::unique_ptr<Subgraph>>& subgraphs) {
+  const int count = static_cast<int>(subgraphs.size());
+  // Depth-first over calls; state 1 = on the current chain, 2 = done.
+  std::vector<uint8_t> state(count, 0);
+  std::vector<int> chain;
+  struct Frame {
+    int sg, node, callee;
+  };
+  for (int root = 0; root < count; ++root) {
+    if (state[root]) continue;
+    std::vector<Frame> stack{{root, 0, 0}};
+    state[root] = 1;
+    chain.assign(1, root);
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      const auto& nodes = subgraphs[f.sg]->nodes();
+      if (f.node >= static_cast<int>(nodes.size())) {
+        state[f.sg] = 2;
+        chain.pop_back();
+        stack.pop_back();
+        continue;
+      }
+      const Node& node = nodes[f.node];
+      if (f.callee >= static_cast<int>(node.callees.size())) {
+        ++f.node;
+        f.callee = 0;
+        continue;
+      }
+      const int target = node.callees[f.callee++];
+      if (target < 0 || target >= count) {
+        return Errorf(StatusCode::kInvalidModel,
+                      "%s (node %d of subgraph %d) calls subgraph %d; the model has %d",
+                      node.op_name.c_str(), f.node, f.sg, target, count);
+      }
+      if (state[target] == 1) {
+        std::string path;
+        for (int s : chain) path += std::to_string(s) + " -> ";
+        path += std::to_string(target);
+        return Errorf(StatusCode::kInvalidModel,
+                      "%s (node %d of subgraph %d) calls subgraph %d, which is already running "
+                      "(call chain %s): recursive subgraph calls are not supported",
+                      node.op_name.c_str(), f.node, f.sg, target, path.c_str());
+      }
+      if (state[target] == 0) {
+        state[target] = 1;
+        chain.push_back(target);
+        stack.push_back({target, 0, 0});
+      }
+    }
+  }
+  return Status::Ok();
+}
 
 const tfl::SubGraph* Subgraph::flatbuffer() const {
   return model_.flatbuffer()->subgraphs()->Get(index_);
@@ -47,7 +124,6 @@ Status Subgraph::Build(const OpResolver& resolver) {
   const tfl::SubGraph* sg = flatbuffer();
   const uint32_t nt = sg->tensors() ? sg->tensors()->size() : 0;
   tensors_.resize(nt);
-  declared_shapes_.resize(nt);
   for (uint32_t i = 0; i < nt; ++i) {
     const tfl::Tensor* ft = sg->tensors()->Get(i);
     Tensor& t = tensors_[i];
@@ -58,7 +134,6 @@ Status Subgraph::Build(const OpResolver& resolver) {
     } else {
       t.shape_signature = t.shape;
     }
-    declared_shapes_[i] = t.shape;
     if (ft->name()) t.name = ft->name()->str();
     t.is_variable = ft->is_variable();
     if (const tfl::QuantizationParameters* q = ft->quantization()) {
@@ -75,6 +150,19 @@ Status Subgraph::Build(const OpResolver& resolver) {
     EDGEML_RETURN_IF_ERROR(model_.BufferData(ft->buffer(), &data, &bytes));
     int64_t count = 0;
     ShapeElementCount(t.shape, &count);  // validated at load
+    if (bytes > 0 && reinterpret_cast<uintptr_t>(data) % 16 != 0) {
+      // A buffer placed at an odd offset in the file (the format asks for
+      // 16): kernels read int64/float constants in place, so copy it once
+      // to aligned memory (misaligned loads are undefined behaviour).
+      std::unique_ptr<uint8_t[]> copy(new (std::nothrow) uint8_t[bytes]);
+      if (!copy) {
+        return Errorf(StatusCode::kResourceExhausted, "cannot copy %zu bytes of tensor %u", bytes,
+                      i);
+      }
+      std::memcpy(copy.get(), data, bytes);
+      data = copy.get();
+      aligned_constants_.push_back(std::move(copy));
+    }
     if (bytes > 0) {
       t.allocation = Allocation::kConstant;
       t.data = const_cast<uint8_t*>(data);  // never written: ops treat inputs as const
@@ -124,6 +212,7 @@ Status Subgraph::Build(const OpResolver& resolver) {
       continue;
     }
     node.reg = reg;
+    CalledSubgraphs(op, &node.callees);
     if (op->inputs()) node.inputs.assign(op->inputs()->begin(), op->inputs()->end());
     if (op->outputs()) node.outputs.assign(op->outputs()->begin(), op->outputs()->end());
   }
@@ -204,15 +293,19 @@ Status Subgraph::ResizeInput(int i, const Shape& shape) {
 
 void Subgraph::ResetAllocations() {
   for (Tensor& t : tensors_) {
-    if (t.allocation == Allocation::kArena || t.allocation == Allocation::kPersistent) {
+    if (t.allocation == Allocation::kArena || t.allocation == Allocation::kPersistent ||
+        t.allocation == Allocation::kDynamic) {
       t.allocation = Allocation::kNone;
       t.data = nullptr;
       t.bytes = 0;
     }
   }
+  for (Node& node : nodes_) {
+    node.scratch.clear();
+    node.deferred = false;
+  }
   persistent_.clear();
   persistent_size_ = 0;
-  scratch_.clear();
   arena_storage_.reset();
   arena_ = nullptr;
   arena_size_ = 0;
@@ -224,9 +317,21 @@ Status Subgraph::PrepareNode(int n) {
   node.state.reset();
   node.scratch.clear();
   node.folded = false;
+  node.defer_requested = false;
   for (int out : node.outputs) tensors_[out].bytes = SIZE_MAX;  // "shape not set yet"
   OpContext ctx(this, n);
   Status s = node.reg->prepare ? node.reg->prepare(ctx) : Status::Ok();
+  if (node.defer_requested) {
+    if (preparing_at_invoke_) {
+      return Errorf(StatusCode::kInternal,
+                    "%s (node %d) deferred its prepare again although its inputs are computed",
+                    node.op_name.c_str(), n);
+    }
+    node.deferred = true;
+    node.state.reset();
+    node.scratch.clear();
+    return Status::Ok();
+  }
   if (!s.ok()) return s;
   if (!node.reg->eval && !node.folded) {
     return Errorf(StatusCode::kInternal, "%s (node %d) has no eval function", node.op_name.c_str(),
@@ -240,14 +345,84 @@ Status Subgraph::PrepareNode(int n) {
                     node.op_name.c_str(), n, DescribeTensor(out).c_str());
     }
     if (t.allocation == Allocation::kNone) t.allocation = Allocation::kArena;
-    if (t.bytes != 0) node.empty = false;
+    if (t.bytes != 0 || t.allocation == Allocation::kDynamic) node.empty = false;
   }
   return Status::Ok();
 }
 
+Status Subgraph::EnsureBuffer(DynamicBuffer* buf, size_t bytes, const char* what) {
+  if (buf->aligned != nullptr && bytes <= buf->capacity) return Status::Ok();
+  // Grow geometrically so that a shape that creeps up costs few reallocations.
+  size_t want = std::max(bytes, buf->capacity + buf->capacity / 2);
+  size_t limit = options_.memory_limit_bytes;
+  if (limit > 0 && want > limit) want = bytes;
+  if (limit > 0 && bytes > limit) {
+    return Errorf(StatusCode::kResourceExhausted,
+                  "%s needs %zu bytes, over the memory limit of %zu bytes", what, bytes, limit);
+  }
+  std::unique_ptr<uint8_t[]> storage(new (std::nothrow)
+                                         uint8_t[want + kTailPadding + kArenaAlignment]());
+  if (!storage) {
+    return Errorf(StatusCode::kResourceExhausted, "cannot allocate %zu bytes for %s", want, what);
+  }
+  uint8_t* base = storage.get();
+  buf->aligned = base + (kArenaAlignment - reinterpret_cast<uintptr_t>(base) % kArenaAlignment) %
+                            kArenaAlignment;
+  buf->storage = std::move(storage);
+  buf->capacity = want;
+  return Status::Ok();
+}
+
+Status Subgraph::EnsureDynamicStorage(int t) {
+  Tensor& tensor = tensors_[t];
+  DynamicBuffer& buf = dynamic_[t];
+  if (buf.aligned == nullptr || tensor.bytes > buf.capacity) {  // (no message built otherwise)
+    EDGEML_RETURN_IF_ERROR(EnsureBuffer(&buf, tensor.bytes, DescribeTensor(t).c_str()));
+  }
+  tensor.allocation = Allocation::kDynamic;
+  tensor.data = buf.aligned;
+  return Status::Ok();
+}
+
+Status Subgraph::PrepareDeferredNode(int n) {
+  Node& node = nodes_[n];
+  preparing_at_invoke_ = true;
+  Status s = PrepareNode(n);
+  preparing_at_invoke_ = false;
+  if (!s.ok()) return s;
+  for (int out : node.outputs) {
+    Tensor& t = tensors_[out];
+    if (t.allocation == Allocation::kArena) t.allocation = Allocation::kDynamic;
+    EDGEML_RETURN_IF_ERROR(EnsureDynamicStorage(out));
+  }
+  size_t total = 0;
+  for (ScratchBuffer& sb : node.scratch) {
+    sb.offset = total;
+    total += (sb.bytes + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment;
+  }
+  if (total > dynamic_scratch_.capacity || dynamic_scratch_.aligned == nullptr) {
+    std::string what = node.op_name + " (node " + std::to_string(n) + ") scratch";
+    EDGEML_RETURN_IF_ERROR(EnsureBuffer(&dynamic_scratch_, total, what.c_str()));
+  }
+  return Status::Ok();
+}
+
+void Subgraph::ResetVariableTensors() {
+  for (Tensor& t : tensors_) {
+    if (t.is_variable && t.data != nullptr && t.bytes > 0 && !t.is_constant()) {
+      // As LiteRT: zero, or the zero point of a per-tensor int8 tensor.
+      int value = 0;
+      if (t.type == DataType::kInt8 && t.quant.zero_point.size() == 1) {
+        value = static_cast<int>(t.quant.zero_point[0]);
+      }
+      std::memset(t.data, value, t.bytes);
+    }
+  }
+}
+
 Status Subgraph::Allocate() {
-  if (!pool_ && options_.num_threads > 1) {
-    pool_ = std::make_unique<ThreadPool>(options_.num_threads);
+  if (!shared_->pool && options_.num_threads > 1) {
+    shared_->pool = std::make_unique<ThreadPool>(options_.num_threads);
   }
   ResetAllocations();
   const int num_nodes = static_cast<int>(nodes_.size());
@@ -256,7 +431,7 @@ Status Subgraph::Allocate() {
     Tensor& tensor = tensors_[t];
     if (tensor.is_constant()) return Status::Ok();
     int64_t count;
-    size_t es = DataTypeSize(tensor.type);
+    size_t es = StorageElementSize(tensor.type);
     if (es == 0) {
       return Errorf(StatusCode::kUnsupported, "%s %s has type %s, which edgeml cannot allocate",
                     role, DescribeTensor(t).c_str(), DataTypeName(tensor.type).c_str());
@@ -278,7 +453,32 @@ Status Subgraph::Allocate() {
     }
   }
   for (int n = 0; n < num_nodes; ++n) {
-    Status s = PrepareNode(n);
+    // A node that reads a dynamic tensor can only be prepared at Invoke().
+    Node& node = nodes_[n];
+    for (int in : node.inputs) {
+      if (in >= 0 && tensors_[in].allocation == Allocation::kDynamic) node.deferred = true;
+    }
+    Status s = node.deferred ? Status::Ok() : PrepareNode(n);
+    if (!s.ok()) {
+      ResetAllocations();
+      return s;
+    }
+    if (node.deferred) {
+      for (int out : node.outputs) {
+        Tensor& t = tensors_[out];
+        t.allocation = Allocation::kDynamic;
+        t.data = nullptr;
+        t.bytes = 0;
+      }
+    }
+  }
+  // Delegates take their partitions now that shapes are final; a partition
+  // runs as one step of the plan (step[n]: the step that runs node n).
+  std::vector<int> step(num_nodes);
+  for (int n = 0; n < num_nodes; ++n) step[n] = n;
+  if (index_ == 0 && !options_.delegates.empty()) {
+    if (!delegation_) delegation_ = std::make_shared<Delegation>(options_.delegates);
+    Status s = delegation_->Apply(this, &step);
     if (!s.ok()) {
       ResetAllocations();
       return s;
@@ -289,11 +489,11 @@ Status Subgraph::Allocate() {
   for (int n = 0; n < num_nodes; ++n) {
     const Node& node = nodes_[n];
     for (int out : node.outputs) {
-      if (first[out] < 0) first[out] = n;
-      last[out] = std::max(last[out], n);
+      if (first[out] < 0) first[out] = step[n];
+      last[out] = std::max(last[out], step[n]);
     }
     for (int in : node.inputs) {
-      if (in >= 0) last[in] = std::max(last[in], n);
+      if (in >= 0) last[in] = std::max(last[in], step[n]);
     }
   }
   for (int out : outputs_) last[out] = num_nodes;
@@ -305,9 +505,14 @@ Status Subgraph::Allocate() {
     requests.push_back({tensors_[t].bytes, first[t], std::max(first[t], last[t])});
     owners.push_back(static_cast<int>(t));
   }
-  for (size_t s = 0; s < scratch_.size(); ++s) {
-    requests.push_back({scratch_[s].bytes, scratch_[s].node, scratch_[s].node});
-    owners.push_back(-static_cast<int>(s) - 1);
+  std::vector<ScratchBuffer*> scratch;
+  for (int n = 0; n < num_nodes; ++n) {
+    if (nodes_[n].deferred) continue;  // planned at Invoke()
+    for (ScratchBuffer& sb : nodes_[n].scratch) {
+      requests.push_back({sb.bytes, step[n], step[n]});
+      scratch.push_back(&sb);
+      owners.push_back(-static_cast<int>(scratch.size()));
+    }
   }
   std::vector<size_t> offsets;
   size_t total = PlanArena(requests, kArenaAlignment, &offsets);
@@ -332,16 +537,12 @@ Status Subgraph::Allocate() {
     if (owners[r] >= 0) {
       tensors_[owners[r]].data = arena_ + offsets[r];
     } else {
-      scratch_[-owners[r] - 1].offset = offsets[r];
+      scratch[-owners[r] - 1]->offset = offsets[r];
     }
   }
   // Variables (e.g. recurrent state) start at zero after every allocation,
   // as in LiteRT, and then carry their values across invokes.
-  for (Tensor& t : tensors_) {
-    if (t.is_variable && t.allocation == Allocation::kArena && t.bytes > 0) {
-      std::memset(t.data, 0, t.bytes);
-    }
-  }
+  ResetVariableTensors();
   allocated_ = true;
   return Status::Ok();
 }
@@ -351,15 +552,21 @@ Status Subgraph::Invoke() {
     return Status(StatusCode::kFailedPrecondition,
                   "AllocateTensors() must succeed before Invoke() (and again after ResizeInput())");
   }
+  if (delegation_) return delegation_->Invoke(this);
   for (size_t n = 0; n < nodes_.size(); ++n) {
-    Node& node = nodes_[n];
-    // Empty outputs: skipping also keeps kernels from looping over huge
-    // shapes that contain a zero dim (a crafted-model hang).
-    if (node.folded || node.empty) continue;
-    OpContext ctx(this, static_cast<int>(n));
-    EDGEML_RETURN_IF_ERROR(node.reg->eval(ctx));
+    EDGEML_RETURN_IF_ERROR(InvokeNode(static_cast<int>(n)));
   }
   return Status::Ok();
+}
+
+Status Subgraph::InvokeNode(int n) {
+  Node& node = nodes_[n];
+  // Empty outputs: skipping also keeps kernels from looping over huge
+  // shapes that contain a zero dim (a crafted-model hang).
+  if (node.deferred) EDGEML_RETURN_IF_ERROR(PrepareDeferredNode(n));
+  if (node.folded || node.empty) return Status::Ok();
+  OpContext ctx(this, n);
+  return node.reg->eval(ctx);
 }
 
 }  // namespace edgeml::internal
@@ -418,7 +625,7 @@ void* OpContext::state_ptr() const { return graph_->nodes_[node_].state.get(); }
 Status OpContext::SetOutputShape(int i, const Shape& shape) {
   if (i < 0 || i >= num_outputs()) return Error(StatusCode::kInternal, "no output %d", i);
   Tensor& t = output(i);
-  size_t es = DataTypeSize(t.type);
+  size_t es = internal::StorageElementSize(t.type);
   if (es == 0) {
     return Unsupported("output %s has type %s, which edgeml cannot allocate", Describe(t).c_str(),
                        DataTypeName(t.type).c_str());
@@ -436,6 +643,11 @@ Status OpContext::SetOutputShape(int i, const Shape& shape) {
 Status OpContext::AllocatePersistentOutput(int i) {
   Tensor& t = output(i);
   if (t.bytes == SIZE_MAX) return Error(StatusCode::kInternal, "output %d has no shape yet", i);
+  if (t.allocation == Allocation::kDynamic) {
+    // A deferred node computing at prepare: its own buffer, reused by the
+    // next invoke, instead of a new persistent one.
+    return graph_->EnsureDynamicStorage(output_tensor_index(i));
+  }
   size_t limit = graph_->options_.memory_limit_bytes;
   if (limit > 0 && t.bytes > limit - std::min(limit, graph_->persistent_size_)) {
     return Error(StatusCode::kResourceExhausted,
@@ -458,22 +670,60 @@ void OpContext::MarkFolded() { graph_->nodes_[node_].folded = true; }
 
 Status OpContext::RequestScratch(size_t bytes, int* scratch_id) {
   Node& n = graph_->nodes_[node_];
-  graph_->scratch_.push_back({bytes, node_, 0});
-  n.scratch.push_back(static_cast<int>(graph_->scratch_.size()) - 1);
+  n.scratch.push_back({bytes, 0});
   *scratch_id = static_cast<int>(n.scratch.size()) - 1;
   return Status::Ok();
 }
 
 void* OpContext::scratch(int scratch_id) {
   const Node& n = graph_->nodes_[node_];
-  return graph_->arena_ + graph_->scratch_[n.scratch[scratch_id]].offset;
+  uint8_t* base = n.deferred ? graph_->dynamic_scratch_.aligned : graph_->arena_;
+  return base + n.scratch[scratch_id].offset;
 }
 
-int OpContext::num_threads() const { return graph_->pool_ ? graph_->pool_->num_threads() : 1; }
+bool OpContext::InputValueKnown(int i) const {
+  if (!has_input(i)) return false;
+  const Tensor& t = graph_->tensors_[graph_->nodes_[node_].inputs[i]];
+  return t.is_constant() || graph_->preparing_at_invoke_;
+}
+
+Status OpContext::DeferToInvoke() {
+  graph_->nodes_[node_].defer_requested = true;
+  // Not an error for the interpreter, which prepares the node again in
+  // Invoke(); the status makes every caller up the prepare return at once.
+  return Error(StatusCode::kUnsupported, "prepare needs run-time values; deferred to Invoke()");
+}
+
+Status OpContext::SetOutputDynamic(int i) {
+  if (i < 0 || i >= num_outputs()) return Error(StatusCode::kInternal, "no output %d", i);
+  Tensor& t = output(i);
+  if (internal::StorageElementSize(t.type) == 0) {
+    return Unsupported("output %s has type %s, which edgeml cannot allocate", Describe(t).c_str(),
+                       DataTypeName(t.type).c_str());
+  }
+  t.allocation = Allocation::kDynamic;
+  t.bytes = 0;
+  t.data = nullptr;
+  return Status::Ok();
+}
+
+Status OpContext::ResizeOutput(int i, const Shape& shape) {
+  if (i < 0 || i >= num_outputs()) return Error(StatusCode::kInternal, "no output %d", i);
+  if (output(i).allocation != Allocation::kDynamic) {
+    return Error(StatusCode::kInternal, "ResizeOutput on output %s, which is not dynamic",
+                 Describe(output(i)).c_str());
+  }
+  EDGEML_RETURN_IF_ERROR(SetOutputShape(i, shape));
+  return graph_->EnsureDynamicStorage(output_tensor_index(i));
+}
+
+int OpContext::num_threads() const {
+  return graph_->shared_->pool ? graph_->shared_->pool->num_threads() : 1;
+}
 
 void OpContext::ParallelFor(int64_t n, int64_t min_chunk, FunctionRef<void(int64_t, int64_t)> fn) {
-  if (graph_->pool_) {
-    graph_->pool_->ParallelFor(n, min_chunk, fn);
+  if (graph_->shared_->pool) {
+    graph_->shared_->pool->ParallelFor(n, min_chunk, fn);
   } else if (n > 0) {
     fn(0, n);
   }

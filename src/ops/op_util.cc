@@ -43,11 +43,9 @@ Status CheckRank(OpContext& ctx, const Tensor& t, int rank, const char* role) {
 
 Status CheckConstant(OpContext& ctx, int input, const char* role) {
   if (!ctx.has_input(input)) return ctx.InvalidModel("%s (input %d) is missing", role, input);
-  const Tensor& t = ctx.input(input);
-  if (!t.is_constant()) {
-    return ctx.Unsupported("%s %s is computed at run time; edgeml needs it constant", role,
-                           ctx.Describe(t).c_str());
-  }
+  // A value computed at run time: prepare again inside Invoke(), when it is
+  // known (LiteRT's dynamic tensors).
+  if (!ctx.InputValueKnown(input)) return ctx.DeferToInvoke();
   return Status::Ok();
 }
 

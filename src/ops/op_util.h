@@ -32,9 +32,11 @@ const T* Options(const OpContext& ctx) {
 Status CheckIoCount(OpContext& ctx, int min_inputs, int max_inputs, int outputs);
 Status CheckType(OpContext& ctx, const Tensor& t, DataType type, const char* role);
 Status CheckRank(OpContext& ctx, const Tensor& t, int rank, const char* role);
-// Input i must be a constant (model data or folded at prepare).
+// Input i's values must be readable at prepare: a constant (model data or
+// folded), or anything once the node is prepared in Invoke(). Otherwise
+// defers the prepare to Invoke() (OpContext::DeferToInvoke); propagate it.
 Status CheckConstant(OpContext& ctx, int input, const char* role);
-// Reads a constant int32/int64 tensor (1-D or scalar) into `values`.
+// Reads an int32/int64 tensor (1-D or scalar) into `values` (CheckConstant).
 Status ReadIntVector(OpContext& ctx, int input, const char* role, std::vector<int64_t>* values);
 // Normalizes a possibly negative axis against rank; error if out of range.
 Status NormalizeAxis(OpContext& ctx, int64_t axis, int rank, const char* role, int* out);

@@ -72,33 +72,26 @@ Status ResolveShape(OpContext& ctx, const Tensor& in, const std::vector<int64_t>
 
 // ------------------------------------------------------------------ RESHAPE
 
-struct ReshapeState : OpState {
-  bool check_shape_tensor = false;  // shape input computed at run time
-};
-
 // LiteRT reads the shape input only when it is a 1-D INT32 tensor; otherwise
 // ReshapeOptions.new_shape, where [0] is the legacy spelling of a scalar.
 // Without either we take the output's declared shape (LiteRT would make it a
-// scalar, which is only valid for one element). A shape input computed at run
-// time is checked at eval against the shape chosen here.
+// scalar, which is only valid for one element).
 Status ReshapePrepare(OpContext& ctx) {
   EDGEML_RETURN_IF_ERROR(CheckIoCount(ctx, 1, 2, 1));
   const Tensor& in = ctx.input(0);
   const Tensor& out = ctx.output(0);
   EDGEML_RETURN_IF_ERROR(RequireMovable(ctx, in, "input"));
   EDGEML_RETURN_IF_ERROR(RequireSameType(ctx, in, out));
-  auto state = std::make_unique<ReshapeState>();
   std::vector<int64_t> requested;
   const char* source = nullptr;
   if (ctx.has_input(1)) {
     const Tensor& s = ctx.input(1);
     if (s.rank() == 1 && s.type == DataType::kInt32) {
-      if (s.is_constant()) {
-        EDGEML_RETURN_IF_ERROR(ReadIntVector(ctx, 1, "shape", &requested));
-        source = "the shape input";
-      } else {
-        state->check_shape_tensor = true;
-      }
+      // A shape computed at run time: prepared again in Invoke() with its
+      // values (LiteRT makes the output dynamic the same way).
+      if (!ctx.InputValueKnown(1)) return ctx.DeferToInvoke();
+      EDGEML_RETURN_IF_ERROR(ReadIntVector(ctx, 1, "shape", &requested));
+      source = "the shape input";
     }
   }
   if (source == nullptr) {
@@ -115,33 +108,7 @@ Status ReshapePrepare(OpContext& ctx) {
   Shape shape;
   EDGEML_RETURN_IF_ERROR(ResolveShape(ctx, in, requested, source, &shape));
   EDGEML_RETURN_IF_ERROR(ctx.SetOutputShape(0, shape));
-  ctx.set_state(std::move(state));
   return FoldIfConstant(ctx, CopyEval);
-}
-
-Status ReshapeEval(OpContext& ctx) {
-  if (ctx.state<ReshapeState>()->check_shape_tensor) {
-    const Tensor& s = ctx.input(1);
-    const Tensor& out = ctx.output(0);
-    const int64_t n = s.num_elements();
-    bool same = n == out.rank();
-    int stretch = -1;
-    for (int64_t i = 0; same && i < n; ++i) {
-      const int32_t d = s.data_as<int32_t>()[i];
-      if (d == -1 && stretch < 0) {
-        stretch = static_cast<int>(i);
-      } else {
-        same = d == out.dim(static_cast<int>(i));
-      }
-    }
-    if (!same) {
-      return ctx.InvalidModel(
-          "shape input %s asks for a shape other than %s, which prepare "
-          "chose; edgeml does not support run-time shapes",
-          ctx.Describe(s).c_str(), ShapeToString(out.shape).c_str());
-    }
-  }
-  return CopyEval(ctx);
 }
 
 // ------------------------------------------------------------------ SQUEEZE
@@ -237,7 +204,7 @@ Status NothingToDo(OpContext&) { return Status::Ok(); }
 }  // namespace
 
 void RegisterReshapeOps(OpResolver* r) {
-  AddOp(r, tfl::BuiltinOperator::RESHAPE, 1, 1, ReshapePrepare, ReshapeEval);
+  AddOp(r, tfl::BuiltinOperator::RESHAPE, 1, 1, ReshapePrepare, CopyEval);
   AddOp(r, tfl::BuiltinOperator::SQUEEZE, 1, 2, SqueezePrepare, CopyEval);
   AddOp(r, tfl::BuiltinOperator::EXPAND_DIMS, 1, 1, ExpandDimsPrepare, CopyEval);
   AddOp(r, tfl::BuiltinOperator::SHAPE, 1, 1, ShapePrepare, NothingToDo);

@@ -94,7 +94,8 @@ TEST(ReshapeOp, DeclaredOutputShapeWithoutOptions) {
   EXPECT_EQ(m.OutputShape(0), (Shape{2, 3}));
 }
 
-TEST(ReshapeOp, RunTimeShapeInputIsChecked) {
+// A shape computed at run time decides the output shape at each Invoke().
+TEST(ReshapeOp, RunTimeShapeInputSetsTheShape) {
   ModelBuilder b;
   int in = b.AddTensor(DataType::kFloat32, {2, 3});
   int shape = b.AddTensor(DataType::kInt32, {2});
@@ -107,11 +108,16 @@ TEST(ReshapeOp, RunTimeShapeInputIsChecked) {
   m.SetInput<float>(0, Iota(6));
   m.SetInput<int32_t>(1, {3, -1});
   ASSERT_TRUE(m.interp->Invoke().ok());
+  EXPECT_EQ(m.OutputShape(0), (Shape{3, 2}));
   EXPECT_EQ(m.GetOutput<float>(0), Iota(6));
-  m.SetInput<int32_t>(1, {2, 3});
+  m.SetInput<int32_t>(1, {1, 6});
+  ASSERT_TRUE(m.interp->Invoke().ok());
+  EXPECT_EQ(m.OutputShape(0), (Shape{1, 6}));
+  EXPECT_EQ(m.GetOutput<float>(0), Iota(6));
+  m.SetInput<int32_t>(1, {4, -1});  // 6 elements do not fill rows of 4
   Status s = m.interp->Invoke();
   EXPECT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("RESHAPE"), std::string::npos);
+  EXPECT_NE(s.message().find("RESHAPE"), std::string::npos) << s.message();
 }
 
 TEST(ReshapeOp, ConstantInputIsFolded) {
