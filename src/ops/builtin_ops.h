@@ -18,5 +18,11 @@ void RegisterMathOps(OpResolver* r);         // math.cc ...: comparisons, logica
                                              // elementwise math (GELU, ELU, POW, ABS, ...)
 void RegisterIndexOps(OpResolver* r);        // index.cc ...: REDUCE_MIN/PROD/ANY, ARG_MIN,
                                              // TILE, MIRROR_PAD, CUMSUM, GATHER_ND, ...
+void RegisterNmsOps(OpResolver* r);          // nms.cc: NON_MAX_SUPPRESSION_V4, V5
+void RegisterDetectionPostProcessOp(OpResolver* r);  // custom: TFLite_Detection_PostProcess
+
+void RegisterControlFlowOps(OpResolver* r);  // control_flow.cc: WHILE, IF, CALL_ONCE
+void RegisterVariableOps(OpResolver* r);     // variables.cc: VAR_HANDLE, READ/ASSIGN_VARIABLE
+void RegisterEmbeddingOps(OpResolver* r);    // embedding_lookup.cc: EMBEDDING_LOOKUP
 
 }  // namespace edgeml::ops

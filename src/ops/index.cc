@@ -48,6 +48,7 @@ struct MapState : OpState {
 };
 
 Status MapEval(OpContext& ctx) {
+  if (ctx.output(0).bytes == 0) return Status::Ok();  // empty output: no maps were built
   MapState* s = ctx.state<MapState>();
   s->copy(s->maps, ctx.input(0).data, ctx.output(0).data, s->index.data());
   return Status::Ok();
@@ -80,6 +81,19 @@ Status CheckDataInput(OpContext& ctx) {
   return RequireSameType(ctx, ctx.input(0), 0);
 }
 
+// The per-axis maps hold one entry per output index along each axis, so
+// they are built only once the output size is known to be sane: an element
+// count that overflows is refused, and an empty output (whose other axes
+// may be 2^31 long) gets no maps at all.
+Status MapOutputCheck(OpContext& ctx, const Shape& out_shape, bool* empty) {
+  int64_t bytes = 0;
+  if (!ShapeElementCount(out_shape, &bytes, DataTypeSize(ctx.input(0).type))) {
+    return ctx.InvalidModel("output shape %s is too large", ShapeToString(out_shape).c_str());
+  }
+  *empty = bytes == 0;
+  return Status::Ok();
+}
+
 // Output extents must fit int32 dims.
 Status CheckDim(OpContext& ctx, int64_t value, int axis) {
   if (value < 0 || value > std::numeric_limits<int32_t>::max()) {
@@ -109,7 +123,11 @@ Status TilePrepare(OpContext& ctx) {
     EDGEML_RETURN_IF_ERROR(CheckDim(ctx, multiples[d] * in.dim(d), d));
     out_shape[d] = static_cast<int32_t>(multiples[d] * in.dim(d));
   }
-  return FinishMapOp(ctx, out_shape, reference::TileMaps(in.shape, out_shape));
+  bool empty = false;
+  EDGEML_RETURN_IF_ERROR(MapOutputCheck(ctx, out_shape, &empty));
+  return FinishMapOp(ctx, out_shape,
+                     empty ? std::vector<std::vector<int64_t>>{}
+                           : reference::TileMaps(in.shape, out_shape));
 }
 
 Status BroadcastToPrepare(OpContext& ctx) {
@@ -139,7 +157,11 @@ Status BroadcastToPrepare(OpContext& ctx) {
       }
     }
   }
-  return FinishMapOp(ctx, out_shape, reference::TileMaps(in.shape, out_shape));
+  bool empty = false;
+  EDGEML_RETURN_IF_ERROR(MapOutputCheck(ctx, out_shape, &empty));
+  return FinishMapOp(ctx, out_shape,
+                     empty ? std::vector<std::vector<int64_t>>{}
+                           : reference::TileMaps(in.shape, out_shape));
 }
 
 // Reads paddings [rank, 2] (INT32/INT64 constant).

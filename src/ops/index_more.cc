@@ -237,6 +237,10 @@ int64_t (*PickScatter(DataType type))(const ScatterNdState&, OpContext&) {
       return RunScatterNd<int32_t, Index>;
     case DataType::kInt64:
       return RunScatterNd<int64_t, Index>;
+    case DataType::kInt8:  // quantized updates: copied bytes, zero bytes elsewhere (as LiteRT)
+      return RunScatterNd<int8_t, Index>;
+    case DataType::kUInt8:
+      return RunScatterNd<uint8_t, Index>;
     default:
       return nullptr;
   }
@@ -264,7 +268,9 @@ Status ScatterNdPrepare(OpContext& ctx) {
   EDGEML_RETURN_IF_ERROR(
       RequireTypeIn(ctx, indices, {DataType::kInt32, DataType::kInt64}, "indices"));
   EDGEML_RETURN_IF_ERROR(RequireTypeIn(
-      ctx, updates, {DataType::kFloat32, DataType::kInt32, DataType::kInt64}, "updates"));
+      ctx, updates,
+      {DataType::kFloat32, DataType::kInt32, DataType::kInt64, DataType::kInt8, DataType::kUInt8},
+      "updates"));
   EDGEML_RETURN_IF_ERROR(RequireSameType(ctx, updates, 0));
   std::vector<int64_t> shape_values;
   EDGEML_RETURN_IF_ERROR(ReadIntVector(ctx, 2, "shape", &shape_values));
@@ -381,12 +387,13 @@ Status TopKPrepare(OpContext& ctx) {
 struct SpaceBatchState : OpState {
   reference::SpaceBatchGeometry g;
   bool to_batch = true;
+  uint8_t pad_byte = 0;  // the zero point for int8/uint8 (as LiteRT pads)
 };
 
 Status SpaceBatchEval(OpContext& ctx) {
   const SpaceBatchState* s = ctx.state<SpaceBatchState>();
   if (s->to_batch) {
-    reference::SpaceToBatch(s->g, ctx.input(0).data, ctx.output(0).data);
+    reference::SpaceToBatch(s->g, ctx.input(0).data, ctx.output(0).data, s->pad_byte);
   } else {
     reference::BatchToSpace(s->g, ctx.input(0).data, ctx.output(0).data);
   }
@@ -398,11 +405,30 @@ Status SpaceBatchPrepare(OpContext& ctx, bool to_batch) {
   EDGEML_RETURN_IF_ERROR(CheckIoCount(ctx, 3, 3, 1));
   EDGEML_RETURN_IF_ERROR(RequireInputs(ctx, 3));
   const Tensor& in = ctx.input(0);
-  // Padding writes zero bytes: right for float and int, not for quantized
-  // types whose zero point is not 0.
-  EDGEML_RETURN_IF_ERROR(
-      RequireTypeIn(ctx, in, {DataType::kFloat32, DataType::kInt32, DataType::kInt64}, "input"));
+  EDGEML_RETURN_IF_ERROR(RequireTypeIn(
+      ctx, in,
+      {DataType::kFloat32, DataType::kInt32, DataType::kInt64, DataType::kInt8, DataType::kUInt8},
+      "input"));
   EDGEML_RETURN_IF_ERROR(RequireSameType(ctx, in, 0));
+  uint8_t pad_byte = 0;
+  if (in.type == DataType::kInt8 || in.type == DataType::kUInt8) {
+    // Data movement only: LiteRT requires the output's scale and zero point
+    // to be the input's, and pads with that zero point.
+    const QuantizationParams& qi = in.quant;
+    const QuantizationParams& qo = ctx.output(0).quant;
+    EDGEML_OP_ENSURE(ctx,
+                     qi.scale.size() == 1 && qo.scale.size() == 1 && qi.zero_point.size() == 1 &&
+                         qo.zero_point.size() == 1 && qi.scale[0] == qo.scale[0] &&
+                         qi.zero_point[0] == qo.zero_point[0],
+                     "input %s and the output need the same per-tensor scale and zero point",
+                     ctx.Describe(in).c_str());
+    const int64_t zp = qi.zero_point[0];
+    const bool in_range =
+        in.type == DataType::kInt8 ? (zp >= -128 && zp <= 127) : (zp >= 0 && zp <= 255);
+    EDGEML_OP_ENSURE(ctx, in_range, "zero point %lld of input %s is out of range",
+                     static_cast<long long>(zp), ctx.Describe(in).c_str());
+    pad_byte = static_cast<uint8_t>(zp & 0xff);  // the byte of zp as an int8 or a uint8
+  }
   std::vector<int64_t> block, pads;
   EDGEML_RETURN_IF_ERROR(ReadIntVector(ctx, 1, "block_shape", &block));
   const int m = static_cast<int>(block.size());
@@ -428,6 +454,7 @@ Status SpaceBatchPrepare(OpContext& ctx, bool to_batch) {
   }
   auto state = std::make_unique<SpaceBatchState>();
   state->to_batch = to_batch;
+  state->pad_byte = pad_byte;
   reference::SpaceBatchGeometry& g = state->g;
   g.in_batch = in.dim(0);
   int64_t block_count = 1;

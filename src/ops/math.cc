@@ -1,8 +1,9 @@
 // Broadcasting ops of the math family: the six comparisons (bool output),
 // LOGICAL_AND/OR, POW, FLOOR_DIV, FLOOR_MOD, and SELECT / SELECT_V2.
-// Comparisons take FLOAT32, INT32, INT64 (and BOOL for EQUAL/NOT_EQUAL);
-// LiteRT compares INT8/UINT8 after rescaling by each input's quantization,
-// which edgeml does not implement yet (Unsupported). Integer FLOOR_DIV and
+// Comparisons take FLOAT32, INT32, INT64 (and BOOL for EQUAL/NOT_EQUAL), and
+// INT8/UINT8 compared as LiteRT does: each input's (q - zero_point) * 2^8
+// rescaled by its own scale in fixed point, so that inputs with different
+// scales compare by real value with LiteRT's rounding. Integer FLOOR_DIV and
 // FLOOR_MOD fail at eval on a zero divisor and integer POW on a negative
 // exponent, as in LiteRT.
 #include "kernels/reference/math.h"
@@ -16,6 +17,7 @@
 #include "ops/elementwise_family.h"
 #include "ops/math_family.h"
 #include "ops/op_util.h"
+#include "quant/fixed_point.h"
 
 namespace edgeml::ops {
 namespace math_family {
@@ -30,6 +32,9 @@ using elementwise_family::RequireTypeIn;
 struct BinaryMathState : OpState {
   reference::BroadcastPlan plan;
   Status (*eval)(OpContext& ctx, const BinaryMathState& s) = nullptr;
+  // Quantized comparisons: -zero_point and the scale as a multiplier, per input.
+  int32_t offset[2] = {0, 0};
+  quant::Multiplier scale[2];
 };
 
 // Checks two inputs of the same type and one output of `out_type`, and
@@ -71,6 +76,35 @@ Status EvalCompare(OpContext& ctx, const BinaryMathState& s) {
   return RunBroadcast<T>(ctx, s, Cmp());
 }
 
+// LiteRT's ComparisonWithScaling: both sides on the common fixed-point scale.
+template <typename T, typename Cmp>
+Status EvalCompareQuantized(OpContext& ctx, const BinaryMathState& s) {
+  constexpr int kLeftShift = 8;
+  const int32_t o0 = s.offset[0], o1 = s.offset[1];
+  const quant::Multiplier m0 = s.scale[0], m1 = s.scale[1];
+  return RunBroadcast<T>(ctx, s, [=](T a, T b) {
+    const int32_t x = quant::MultiplyByQuantizedMultiplierSmallerThanOneExp(
+        (o0 + static_cast<int32_t>(a)) * (1 << kLeftShift), m0);
+    const int32_t y = quant::MultiplyByQuantizedMultiplierSmallerThanOneExp(
+        (o1 + static_cast<int32_t>(b)) * (1 << kLeftShift), m1);
+    return Cmp()(x, y);
+  });
+}
+
+// Per-tensor scale and zero point of a quantized comparison input; scales of
+// 1 or more have no "smaller than one" multiplier (LiteRT asserts on them).
+Status PrepareQuantizedCompareInput(OpContext& ctx, int i, BinaryMathState* state) {
+  const Tensor& t = ctx.input(i);
+  EDGEML_OP_ENSURE(ctx, t.quant.scale.size() == 1 && t.quant.zero_point.size() == 1,
+                   "input %d %s needs per-tensor quantization", i, ctx.Describe(t).c_str());
+  const double scale = t.quant.scale[0];
+  EDGEML_OP_ENSURE(ctx, scale > 0 && scale < 1, "input %d %s has scale %g; expected (0, 1)", i,
+                   ctx.Describe(t).c_str(), scale);
+  state->offset[i] = -static_cast<int32_t>(t.quant.zero_point[0]);
+  state->scale[i] = quant::QuantizeMultiplier(scale);
+  return Status::Ok();
+}
+
 template <typename Cmp>
 Status ComparePrepare(OpContext& ctx, bool allow_bool) {
   auto state = std::make_unique<BinaryMathState>();
@@ -86,6 +120,13 @@ Status ComparePrepare(OpContext& ctx, bool allow_bool) {
     case DataType::kInt64:
       state->eval = EvalCompare<int64_t, Cmp>;
       break;
+    case DataType::kInt8:
+    case DataType::kUInt8:
+      EDGEML_RETURN_IF_ERROR(PrepareQuantizedCompareInput(ctx, 0, state.get()));
+      EDGEML_RETURN_IF_ERROR(PrepareQuantizedCompareInput(ctx, 1, state.get()));
+      state->eval = a.type == DataType::kInt8 ? EvalCompareQuantized<int8_t, Cmp>
+                                              : EvalCompareQuantized<uint8_t, Cmp>;
+      break;
     case DataType::kBool:
       if (allow_bool) {
         state->eval = EvalCompare<bool, Cmp>;
@@ -93,7 +134,9 @@ Status ComparePrepare(OpContext& ctx, bool allow_bool) {
       }
       [[fallthrough]];
     default:
-      return RequireTypeIn(ctx, a, {DataType::kFloat32, DataType::kInt32, DataType::kInt64},
+      return RequireTypeIn(ctx, a,
+                           {DataType::kFloat32, DataType::kInt32, DataType::kInt64, DataType::kInt8,
+                            DataType::kUInt8},
                            "input 0");
   }
   ctx.set_state(std::move(state));

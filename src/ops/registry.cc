@@ -32,6 +32,9 @@ std::vector<std::string> OpResolver::CustomNames() const {
   return names;
 }
 
+// A selective build (scripts/selective_build.py) defines this constructor in
+// its generated source, with only the registrations a model needs.
+#ifndef EDGEML_SELECTIVE_BUILD
 BuiltinOpResolver::BuiltinOpResolver() {
   ops::RegisterConvOps(this);
   ops::RegisterElementwiseOps(this);
@@ -40,6 +43,12 @@ BuiltinOpResolver::BuiltinOpResolver() {
   ops::RegisterMediaPipeOps(this);
   ops::RegisterMathOps(this);
   ops::RegisterIndexOps(this);
+  ops::RegisterControlFlowOps(this);
+  ops::RegisterVariableOps(this);
+  ops::RegisterEmbeddingOps(this);
+  ops::RegisterNmsOps(this);
+  ops::RegisterDetectionPostProcessOp(this);
 }
+#endif  // EDGEML_SELECTIVE_BUILD
 
 }  // namespace edgeml

@@ -13,10 +13,12 @@
 #include <type_traits>
 #include <vector>
 
+#include "kernels/reference/activations_quant.h"
 #include "kernels/reference/math.h"
 #include "ops/elementwise_family.h"
 #include "ops/math_family.h"
 #include "ops/op_util.h"
+#include "quant/lut.h"
 
 namespace edgeml::ops::math_family {
 namespace {
@@ -28,6 +30,7 @@ using elementwise_family::RequireTypeIn;
 struct UnaryState : OpState {
   void (*kernel)(const UnaryState& s, const Tensor& in, Tensor& out) = nullptr;
   bool approximate = false;  // GELU
+  uint8_t lut8[256] = {};    // GELU on int8/uint8: the output of every input value
 };
 
 Status UnaryEval(OpContext& ctx) {
@@ -107,12 +110,46 @@ void RunGelu(const UnaryState& s, const Tensor& in, Tensor& out) {
   for (int64_t i = 0; i < in.num_elements(); ++i) y[i] = reference::Gelu(x[i], s.approximate);
 }
 
+// The float functions LiteRT tabulates for 8-bit GELU (its reference gelu.h),
+// with its operation order, so that the table matches entry for entry.
+float GeluTableExact(float x) {
+  return 0.5f * x * std::erfc(x * static_cast<float>(-0.70710678118654752440));
+}
+float GeluTableApprox(float x) {
+  constexpr float kSqrt2OverPi =
+      static_cast<float>(1.12837916709551257390 * 0.70710678118654752440);
+  return 0.5f * x * (1.f + std::tanh(kSqrt2OverPi * (x + 0.044715f * x * x * x)));
+}
+
+template <typename T>
+void RunGeluLut8(const UnaryState& s, const Tensor& in, Tensor& out) {
+  reference::LookupTable8(in.num_elements(), in.data_as<T>(), reinterpret_cast<const T*>(s.lut8),
+                          out.data_as<T>());
+}
+
 Status GeluPrepare(OpContext& ctx) {
   std::unique_ptr<UnaryState> state;
-  EDGEML_RETURN_IF_ERROR(PrepareUnary(ctx, {DataType::kFloat32}, &state));
+  EDGEML_RETURN_IF_ERROR(
+      PrepareUnary(ctx, {DataType::kFloat32, DataType::kInt8, DataType::kUInt8}, &state));
   const auto* opts = Options<tfl::GeluOptions>(ctx);
   state->approximate = opts != nullptr && opts->approximate();
-  state->kernel = RunGelu;
+  const Tensor& in = ctx.input(0);
+  if (in.type == DataType::kFloat32) {
+    state->kernel = RunGelu;
+  } else {
+    QuantParam qin, qout;
+    EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, in, "input", &qin));
+    EDGEML_RETURN_IF_ERROR(ReadQuantParam(ctx, ctx.output(0), "output", &qout));
+    float (*fn)(float) = state->approximate ? GeluTableApprox : GeluTableExact;
+    if (in.type == DataType::kInt8) {
+      quant::PopulateLut8(qin.scale, qin.zero_point, qout.scale, qout.zero_point, fn,
+                          reinterpret_cast<int8_t*>(state->lut8));
+      state->kernel = RunGeluLut8<int8_t>;
+    } else {
+      quant::PopulateLut8(qin.scale, qin.zero_point, qout.scale, qout.zero_point, fn, state->lut8);
+      state->kernel = RunGeluLut8<uint8_t>;
+    }
+  }
   ctx.set_state(std::move(state));
   return Status::Ok();
 }
@@ -182,7 +219,8 @@ Status FillPrepare(OpContext& ctx) {
     return ctx.InvalidModel("value %s has shape %s; FILL needs a scalar",
                             ctx.Describe(value).c_str(), ShapeToString(value.shape).c_str());
   }
-  // The output shape comes from the dims' values, needed at prepare.
+  // The output shape comes from the dims' values (prepared in Invoke() unless
+  // they are constant).
   std::vector<int64_t> dims;
   EDGEML_RETURN_IF_ERROR(ReadIntVector(ctx, 0, "dims", &dims));
   if (ctx.input(0).rank() != 1) {
@@ -280,7 +318,7 @@ Status RangePrepare(OpContext& ctx) {
   EDGEML_RETURN_IF_ERROR(CheckIoCount(ctx, 3, 3, 1));
   const char* roles[3] = {"start", "limit", "delta"};
   for (int i = 0; i < 3; ++i) {
-    // The output size depends on the values, needed at prepare.
+    // The output size depends on the values: prepared in Invoke() unless constant.
     EDGEML_RETURN_IF_ERROR(CheckConstant(ctx, i, roles[i]));
   }
   const Tensor& start = ctx.input(0);

@@ -207,6 +207,23 @@ TEST(IndexKernels, SpaceToBatchAndBack) {
   EXPECT_EQ(std::vector<float>(round_trip, round_trip + 6), (std::vector<float>{1, 2, 3, 4, 5, 6}));
 }
 
+TEST(IndexKernels, SpaceToBatchInt8PadsWithZeroPoint) {
+  // The geometry above on int8 data with zero point -7: the padded column
+  // holds -7 (LiteRT pads quantized data with the output's zero point).
+  reference::SpaceBatchGeometry g;
+  g.in_spatial = {2, 3};
+  g.out_spatial = {1, 2};
+  g.block = {2, 2};
+  g.before = {0, 1};
+  g.in_batch = 1;
+  g.out_batch = 4;
+  g.chunk = 1;
+  const int8_t in[6] = {1, 2, 3, 4, 5, 6};
+  int8_t out[8];
+  reference::SpaceToBatch(g, in, out, static_cast<uint8_t>(-7 & 0xff));
+  EXPECT_EQ(std::vector<int8_t>(out, out + 8), (std::vector<int8_t>{-7, 2, 1, 3, -7, 5, 4, 6}));
+}
+
 // ---------------------------------------------------------------- op models
 
 // One op with a runtime input 0, then constant inputs, one output of

@@ -458,7 +458,7 @@ TEST(UnaryMathOp, Rejects) {
       {Op::FLOOR, DataType::kInt32, DataType::kInt32},  // float only
       {Op::ABS, DataType::kFloat32, DataType::kInt32},  // type change
       {Op::LOGICAL_NOT, DataType::kFloat32, DataType::kFloat32},
-      {Op::GELU, DataType::kInt8, DataType::kInt8},  // quantized not yet
+      {Op::GELU, DataType::kInt8, DataType::kInt8},  // int8 without quantization
       {Op::ZEROS_LIKE, DataType::kBool, DataType::kBool},
   };
   for (const Case& c : cases) {
@@ -521,7 +521,7 @@ TEST(FillOp, Rejects) {
     EXPECT_TRUE(Contains(s.message(), "-1")) << s.message();
   }
   {
-    ModelBuilder b;  // dims computed at run time
+    ModelBuilder b;  // dims computed at run time: the shape is set in Invoke()
     const int dims = b.AddTensor(DataType::kInt32, {2}, "dims");
     const int value = b.AddTensor(DataType::kFloat32, {}, "value");
     const int out = b.AddTensor(DataType::kFloat32, {}, "out");
@@ -529,7 +529,14 @@ TEST(FillOp, Rejects) {
     b.SetInputs({dims, value});
     b.SetOutputs({out});
     TestModel m;
-    const Status s = m.Build(b);
+    ASSERT_TRUE(m.Build(b).ok());
+    m.SetInput<int32_t>(0, {2, 3});
+    m.SetInput<float>(1, {1.5f});
+    ASSERT_TRUE(m.interp->Invoke().ok());
+    EXPECT_EQ(m.OutputShape(0), (Shape{2, 3}));
+    EXPECT_EQ(m.GetOutput<float>(0), std::vector<float>(6, 1.5f));
+    m.SetInput<int32_t>(0, {-1, 3});  // a bad run-time value: an error naming FILL
+    const Status s = m.interp->Invoke();
     ASSERT_FALSE(s.ok());
     EXPECT_TRUE(Contains(s.message(), "FILL")) << s.message();
   }

@@ -284,8 +284,10 @@ struct SpaceBatchGeometry {
 };
 
 // out[b'][o...] = in[b' mod in_batch][o*block + s - pad] with s the
-// row-major block offset b' / in_batch; zero bytes in the padding.
-inline void SpaceToBatch(const SpaceBatchGeometry& g, const void* input, void* output) {
+// row-major block offset b' / in_batch; the padding is filled with
+// `pad_byte` (0, or the zero point of a 1-byte quantized type).
+inline void SpaceToBatch(const SpaceBatchGeometry& g, const void* input, void* output,
+                         uint8_t pad_byte = 0) {
   const char* in = static_cast<const char*>(input);
   char* out = static_cast<char*>(output);
   const size_t m = g.block.size();
@@ -314,7 +316,7 @@ inline void SpaceToBatch(const SpaceBatchGeometry& g, const void* input, void* o
         std::memcpy(out, in + (b * in_positions + in_offset) * static_cast<int64_t>(g.chunk),
                     g.chunk);
       } else {
-        std::memset(out, 0, g.chunk);
+        std::memset(out, pad_byte, g.chunk);
       }
       out += g.chunk;
     }
