@@ -8,6 +8,7 @@
 
 #include "kernels/reference/fully_connected_quant.h"
 #include "kernels/reference/hybrid.h"
+#include "kernels/sparse_fully_connected.h"
 #include "ops/conv_family.h"
 #include "ops/op_util.h"
 
@@ -35,6 +36,8 @@ struct FullyConnectedState : OpState {
   std::vector<int32_t> row_sums;  // constant weights: summed at prepare
   int row_sums_id = -1;           // otherwise summed into scratch at eval
   conv_family::HybridScratchIds scratch;
+  // Float weights with enough zero blocks (pruned models), packed at prepare.
+  fast::SparseBlockWeights sparse;
   Status (*run)(OpContext& ctx, const FullyConnectedState& s) = nullptr;
 };
 
@@ -120,6 +123,17 @@ Status RunFullyConnectedF32(OpContext& ctx, const FullyConnectedState& s) {
   return Status::Ok();
 }
 
+Status RunFullyConnectedSparseF32(OpContext& ctx, const FullyConnectedState& s) {
+  const float* bias = s.has_bias ? ctx.input(2).data_as<float>() : nullptr;
+  fast::SparseFullyConnectedF32(s.batch, s.sparse, ctx.input(0).data_as<float>(), bias,
+                                s.range.min, s.range.max, ctx.output(0).data_as<float>());
+  return Status::Ok();
+}
+
+// Weights with fewer zero blocks keep the dense kernel (a chosen bound, not
+// tuned: the sparse kernel pays an index read per block).
+constexpr double kSparseMinZeroFraction = 0.3;
+
 Status FullyConnectedPrepare(OpContext& ctx) {
   EDGEML_RETURN_IF_ERROR(CheckIoCount(ctx, 2, 3, 1));
   EDGEML_RETURN_IF_ERROR(RequireInput(ctx, 0, "input"));
@@ -195,6 +209,11 @@ Status FullyConnectedPrepare(OpContext& ctx) {
     EDGEML_RETURN_IF_ERROR(CheckOptionalBias(ctx, 2, state->units, &state->has_bias));
     EDGEML_RETURN_IF_ERROR(ActivationRange(ctx, act, &state->range));
     state->run = RunFullyConnectedF32;
+    if (weights.is_constant() && weights.data != nullptr &&
+        fast::PackSparseBlocks(weights.data_as<float>(), state->units, state->depth,
+                               kSparseMinZeroFraction, &state->sparse)) {
+      state->run = RunFullyConnectedSparseF32;
+    }
   }
 
   Shape out_shape;
