@@ -1,13 +1,31 @@
 #!/usr/bin/env bash
-# The default job: builds the edgeml CLI and runs the bundled selfie
-# segmentation model on the bundled astronaut photo, writing the mask.
-# Usage: scripts/demo.sh [OUT_DIR]   (default: out/demo)
+# The default demo: builds the edgeml CLI, then on the bundled astronaut photo
+#   1. detects the face (MediaPipe face_detection_short_range: box + 6 keypoints),
+#   2. replaces the background (MediaPipe selfie_segmentation: blurred and green),
+#   3. finds the pose landmarks (MediaPipe pose_landmark_lite: skeleton),
+# writing PNGs (and JSON) to OUT_DIR and printing each model's latency.
+# Usage: scripts/demo.sh [OUT_DIR]   (default: out/demo; build dir: $BUILD_DIR or build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-out/demo}
 scripts/install_deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DEDGEML_BUILD_TESTS=OFF >/dev/null
-cmake --build build -j"$(nproc)" --target edgeml_cli
-build/tools/edgeml run testdata/models/selfie_segmentation.tflite \
-  --input testdata/images/astronaut.png --output-dir "$OUT" --png
-echo "mask written to $OUT/output_0.npy and $OUT/output_0.png"
+BUILD=${BUILD_DIR:-build}
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DEDGEML_BUILD_TESTS=OFF >/dev/null
+cmake --build "$BUILD" -j"$(nproc)" --target edgeml_cli
+EDGEML=$BUILD/tools/edgeml
+IMG=testdata/images/astronaut.png
+M=testdata/models
+mkdir -p "$OUT"
+
+echo "== face detection"
+$EDGEML detect $M/face_detection_short_range.tflite $IMG --out "$OUT"
+echo "== virtual background (blur)"
+$EDGEML segment $M/selfie_segmentation.tflite $IMG --out "$OUT" --background blur
+echo "== virtual background (green screen)"
+mkdir -p "$OUT/green"
+$EDGEML segment $M/selfie_segmentation.tflite $IMG --out "$OUT/green" --background green
+echo "== pose landmarks"
+$EDGEML landmarks $M/pose_landmark_lite.tflite $IMG --out "$OUT"
+echo
+echo "pictures in $OUT:"
+ls -1 "$OUT"/*.png "$OUT"/green/*.png
