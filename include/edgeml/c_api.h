@@ -225,6 +225,28 @@ void* edgeml_op_state(const EdgemlOpContext* context);
  * reports it through the interpreter's error. */
 EdgemlStatus edgeml_op_error(EdgemlOpContext* context, EdgemlStatus status, const char* message);
 
+/* ---- Delegates (edgeml/delegate.h, edgeml/delegate_plugin.h) ---- */
+
+/* Adds the built-in delegate `name` (e.g. "vulkan"), made with `num_options`
+ * key=value options (keys/values may be NULL when num_options is 0; the
+ * strings are copied). The delegate is created here, so one that cannot run
+ * on this machine ("no Vulkan device") or rejects an option fails now with
+ * its reason and the options object is unchanged. Delegates take nodes in the
+ * order they are added (first = highest precedence); every interpreter
+ * created with these options shares them. */
+EdgemlStatus edgeml_interpreter_options_add_delegate(EdgemlInterpreterOptions* options,
+                                                     const char* name, const char* const* keys,
+                                                     const char* const* values,
+                                                     size_t num_options);
+/* The same for an external delegate: a shared library implementing
+ * edgeml/delegate_plugin.h, loaded from `path` (a missing file, a library
+ * without the entry symbol or of another ABI version fails here). */
+EdgemlStatus edgeml_interpreter_options_add_delegate_plugin(EdgemlInterpreterOptions* options,
+                                                            const char* path,
+                                                            const char* const* keys,
+                                                            const char* const* values,
+                                                            size_t num_options);
+
 /* ---- Interpreter ---- */
 
 /* Resolves every op of `model` (an unsupported op or version fails here).
@@ -263,6 +285,14 @@ const EdgemlTensor* edgeml_interpreter_output(const EdgemlInterpreter* interpret
 int32_t edgeml_interpreter_tensor_count(const EdgemlInterpreter* interpreter);
 const EdgemlTensor* edgeml_interpreter_tensor(const EdgemlInterpreter* interpreter,
                                               int32_t tensor_index);
+/* Nodes of the primary subgraph; -1 for a NULL interpreter. */
+int32_t edgeml_interpreter_node_count(const EdgemlInterpreter* interpreter);
+/* Name of the delegate that runs node `node_index` as of the last successful
+ * allocate_tensors ("vulkan", "plugin:sample_add"), "" when the CPU runs it,
+ * NULL for a NULL interpreter or an index out of range. Valid until the next
+ * allocate_tensors. */
+const char* edgeml_interpreter_node_delegate(const EdgemlInterpreter* interpreter,
+                                             int32_t node_index);
 /* Position of the input/output named `name`, or -1. */
 int32_t edgeml_interpreter_find_input(const EdgemlInterpreter* interpreter, const char* name);
 int32_t edgeml_interpreter_find_output(const EdgemlInterpreter* interpreter, const char* name);

@@ -7,6 +7,6 @@ moves over by changing its import:
 """
 
 from edgeml._edgeml import __version__
-from edgeml.interpreter import Interpreter, OpResolverType, SignatureRunner, load_delegate
+from edgeml.interpreter import Delegate, Interpreter, OpResolverType, SignatureRunner, load_delegate
 
-__all__ = ["Interpreter", "OpResolverType", "SignatureRunner", "load_delegate", "__version__"]
+__all__ = ["Delegate", "Interpreter", "OpResolverType", "SignatureRunner", "load_delegate", "__version__"]

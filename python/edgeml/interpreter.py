@@ -37,6 +37,31 @@ def _type_name(dtype):
     return _NAMES_BY_NUMPY.get(np.dtype(dtype), "NOTYPE")
 
 
+def _sparsity(s):
+    """LiteRT's sparsity_parameters: {} for a dense tensor, else numpy int32
+    arrays for traversal_order, block_map and each dimension's segments and
+    indices."""
+    if not s:
+        return {}
+    dims = []
+    for m in s["dim_metadata"]:
+        if m["format"] == 0:
+            dims.append({"format": 0, "dense_size": int(m["dense_size"])})
+        else:
+            dims.append(
+                {
+                    "format": 1,
+                    "array_segments": np.array(m["array_segments"], dtype=np.int32),
+                    "array_indices": np.array(m["array_indices"], dtype=np.int32),
+                }
+            )
+    return {
+        "traversal_order": np.array(s["traversal_order"], dtype=np.int32),
+        "block_map": np.array(s["block_map"], dtype=np.int32),
+        "dim_metadata": dims,
+    }
+
+
 class OpResolverType(enum.Enum):
     """Accepted for compatibility: edgeml has one set of kernels, whose
     arithmetic follows LiteRT's reference kernels (BUILTIN_REF)."""
@@ -47,13 +72,53 @@ class OpResolverType(enum.Enum):
     BUILTIN_WITHOUT_DEFAULT_DELEGATES = 3
 
 
+class Delegate:
+    """A delegate made by load_delegate(); pass it to Interpreter through
+    experimental_delegates. Interpreters share it; it lives as long as any
+    of them or this object."""
+
+    def __init__(self, library, options=None):
+        if options is None:
+            options = {}
+        if not isinstance(options, dict):
+            raise ValueError("options must be a dict of str to str, got %r" % (options,))
+        self._library = library
+        self._options = {str(k): str(v) for k, v in options.items()}
+        pairs = list(self._options.items())
+        name = str(library)
+        try:
+            if _is_builtin_delegate(name):
+                self._native = _edgeml.create_delegate(name, pairs)
+            else:
+                self._native = _edgeml.load_delegate_plugin(name, pairs)
+        except (ValueError, RuntimeError) as e:
+            raise ValueError("Failed to load delegate from %s\n%s" % (name, e)) from None
+
+    @property
+    def name(self):
+        """The delegate's name: "vulkan", "plugin:sample_add"."""
+        return self._native.name()
+
+    def __repr__(self):
+        return "<edgeml Delegate %s from %r>" % (self.name, self._library)
+
+
+def _is_builtin_delegate(library):
+    # A built-in delegate is named ("vulkan"); anything that looks like a
+    # library file is loaded as a plugin (bare names search the library path,
+    # as dlopen does).
+    return "/" not in library and "." not in library and library in _edgeml.registered_delegates()
+
+
 def load_delegate(library, options=None):
-    """Delegates are not supported yet: always raises ValueError."""
-    del options
-    raise ValueError(
-        "Failed to load delegate from %s: edgeml does not support delegates yet "
-        "(it runs every op on its own CPU kernels)" % (library,)
-    )
+    """Loads a delegate, as tflite_runtime.interpreter.load_delegate does.
+
+    library: the path (or library-path name, e.g. "libvendor.so.1") of a
+    shared library implementing edgeml's plugin ABI (edgeml/delegate_plugin.h),
+    or the name of a delegate built into edgeml (e.g. "vulkan").
+    options: dict of str to str, given to the delegate (e.g. {"precision": "fp16"}).
+    Raises ValueError with the reason when it cannot be loaded."""
+    return Delegate(library, options)
 
 
 class _ViewBase:
@@ -93,8 +158,14 @@ class Interpreter:
             raise ValueError("type of num_threads should be int")
         elif num_threads < 1:
             raise ValueError("num_threads should >= 1")
-        if experimental_delegates:
-            raise ValueError("edgeml does not support delegates yet; pass experimental_delegates=None")
+        delegates = list(experimental_delegates or [])
+        for d in delegates:
+            if not isinstance(d, Delegate):
+                raise ValueError(
+                    "experimental_delegates must hold delegates made by edgeml's load_delegate(), "
+                    "got %r" % (d,)
+                )
+        self._delegates = delegates
         if experimental_preserve_all_tensors:
             raise ValueError(
                 "experimental_preserve_all_tensors is not supported: edgeml reuses the memory of "
@@ -102,7 +173,9 @@ class Interpreter:
             )
         if model_path is not None:
             model_path = str(model_path)
-        self._native = _edgeml.NativeInterpreter(model_path, model_content, num_threads)
+        self._native = _edgeml.NativeInterpreter(
+            model_path, model_content, num_threads, [d._native for d in delegates]
+        )
         self._views = _ViewBase(self._native)
         self._inputs = list(self._native.inputs())
         self._outputs = list(self._native.outputs())
@@ -176,7 +249,7 @@ class Interpreter:
                 "zero_points": zero_points,
                 "quantized_dimension": int(info["quantized_dimension"]),
             },
-            "sparsity_parameters": {},
+            "sparsity_parameters": _sparsity(info["sparsity"]),
         }
 
     def get_input_details(self):
@@ -201,6 +274,8 @@ class Interpreter:
                 "op_name": n["op_name"],
                 "inputs": np.array(n["inputs"], dtype=np.int32),
                 "outputs": np.array(n["outputs"], dtype=np.int32),
+                # edgeml's addition: the delegate that runs the node ("" = CPU).
+                "delegate": n["delegate"],
             }
             for n in self._native.nodes()
         ]
@@ -283,15 +358,12 @@ class Interpreter:
         return lambda: self._view(i)
 
     def reset_all_variables(self):
+        """Variable tensors of every subgraph back to zero (int8: their zero
+        point), as LiteRT. Unlike LiteRT 2.3, resource variables (tf.Variable:
+        VAR_HANDLE) are reset too: their initializers run again at the next
+        invoke(), so the model behaves as after allocate_tensors()."""
         self._ensure_safe()
-        for i in range(self._native.num_tensors()):
-            info = self._native.tensor_info(i)
-            if not info["is_variable"]:
-                continue
-            view = self._view(i)
-            zps = info["zero_points"]
-            view[...] = zps[0] if len(zps) == 1 else 0
-            del view
+        self._native.reset_variables()
 
     # --- signatures ------------------------------------------------------------
 
@@ -322,15 +394,13 @@ class Interpreter:
 
 
 class SignatureRunner:
-    """Runs one signature of the model by its input and output names.
-    edgeml implements signatures of the main subgraph (index 0)."""
+    """Runs one signature of the model by its input and output names. A
+    signature of another subgraph than the main one runs on that subgraph's
+    own tensors (sharing the interpreter's variables); its details are only
+    available for the main subgraph."""
 
     def __init__(self, interpreter, signature):
-        if signature["subgraph_index"] != 0:
-            raise ValueError(
-                "signature %r runs subgraph %d; edgeml runs subgraph 0 only"
-                % (signature["key"], signature["subgraph_index"])
-            )
+        self._subgraph = signature["subgraph_index"]
         self._interpreter = interpreter
         self._key = signature["key"]
         self._inputs = dict(signature["inputs"])
@@ -348,6 +418,15 @@ class SignatureRunner:
             if name not in self._inputs:
                 raise ValueError("Invalid Input name (%s) for SignatureDef" % name)
             arrays[name] = np.asarray(value)
+        if self._subgraph != 0:
+            interp._ensure_safe()
+            raw = interp._native.run_signature(
+                self._key, {n: np.ascontiguousarray(a) for n, a in arrays.items()}
+            )
+            return {
+                name: np.frombuffer(data, dtype=_TYPES[t][0]).reshape(shape).copy()
+                for name, (data, t, shape) in sorted(raw.items())
+            }
         needs_alloc = not interp._native.allocated()
         for name, value in arrays.items():
             index = self._inputs[name]

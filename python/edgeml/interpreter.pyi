@@ -31,6 +31,7 @@ class OpDetails(TypedDict):
     op_name: str
     inputs: npt.NDArray[np.int32]
     outputs: npt.NDArray[np.int32]
+    delegate: str
 
 class SignatureIO(TypedDict):
     inputs: List[str]
@@ -42,15 +43,24 @@ class OpResolverType(enum.Enum):
     BUILTIN_REF = 2
     BUILTIN_WITHOUT_DEFAULT_DELEGATES = 3
 
-def load_delegate(library: str, options: Optional[Dict[str, Any]] = ...) -> Any:
-    """Not supported yet: always raises ValueError."""
+class Delegate:
+    """A delegate made by load_delegate(); pass it in experimental_delegates."""
+
+    def __init__(self, library: str, options: Optional[Dict[str, Any]] = ...) -> None: ...
+    @property
+    def name(self) -> str: ...
+
+def load_delegate(library: str, options: Optional[Dict[str, Any]] = ...) -> Delegate:
+    """A plugin library (edgeml/delegate_plugin.h) by path or library-path
+    name, or a built-in delegate by name ("vulkan"); ValueError if it cannot
+    be loaded."""
 
 class Interpreter:
     def __init__(
         self,
         model_path: Optional[Union[str, PathLike[str]]] = ...,
         model_content: Optional[Union[bytes, bytearray, memoryview]] = ...,
-        experimental_delegates: Optional[Sequence[Any]] = ...,
+        experimental_delegates: Optional[Sequence[Delegate]] = ...,
         num_threads: Optional[int] = ...,
         experimental_op_resolver_type: OpResolverType = ...,
         experimental_preserve_all_tensors: bool = ...,

@@ -8,12 +8,15 @@
 #include <pybind11/stl.h>
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "edgeml/delegate.h"
 #include "edgeml/interpreter.h"
 #include "edgeml/model.h"
 #include "edgeml/op_resolver.h"
@@ -42,13 +45,91 @@ void ThrowIfError(const Status& status) {
 
 std::vector<int64_t> ToVector(const Shape& shape) { return {shape.begin(), shape.end()}; }
 
+// The values of a sparse index vector (int32, uint16 or uint8 in the file).
+std::vector<int32_t> IndexValues(tfl::SparseIndexVector type, const void* v) {
+  std::vector<int32_t> out;
+  if (v == nullptr) return out;
+  auto copy = [&out](const auto* values) {
+    if (values) out.assign(values->begin(), values->end());
+  };
+  switch (type) {
+    case tfl::SparseIndexVector::Int32Vector:
+      copy(static_cast<const tfl::Int32Vector*>(v)->values());
+      break;
+    case tfl::SparseIndexVector::Uint16Vector:
+      copy(static_cast<const tfl::Uint16Vector*>(v)->values());
+      break;
+    case tfl::SparseIndexVector::Uint8Vector:
+      copy(static_cast<const tfl::Uint8Vector*>(v)->values());
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+// LiteRT's sparsity_parameters dict for a sparse tensor of the file, or an
+// empty dict: traversal_order, block_map, dim_metadata (DENSE: format 0 and
+// dense_size; SPARSE_CSR: format 1, array_segments, array_indices).
+py::dict SparsityDict(const tfl::SparsityParameters* sp) {
+  py::dict d;
+  if (sp == nullptr) return d;
+  auto ints = [](const flatbuffers::Vector<int32_t>* v) {
+    return v ? std::vector<int32_t>(v->begin(), v->end()) : std::vector<int32_t>();
+  };
+  d["traversal_order"] = ints(sp->traversal_order());
+  d["block_map"] = ints(sp->block_map());
+  py::list dims;
+  if (sp->dim_metadata()) {
+    for (const tfl::DimensionMetadata* dm : *sp->dim_metadata()) {
+      py::dict m;
+      if (dm == nullptr) continue;
+      if (dm->format() == tfl::DimensionType::DENSE) {
+        m["format"] = 0;
+        m["dense_size"] = dm->dense_size();
+      } else {
+        m["format"] = 1;
+        m["array_segments"] = IndexValues(dm->array_segments_type(), dm->array_segments());
+        m["array_indices"] = IndexValues(dm->array_indices_type(), dm->array_indices());
+      }
+      dims.append(m);
+    }
+  }
+  d["dim_metadata"] = dims;
+  return d;
+}
+
+// A delegate handed to Python (load_delegate); interpreters share it.
+struct NativeDelegate {
+  std::shared_ptr<Delegate> delegate;
+  std::string name() const { return delegate->name(); }
+};
+
+DelegateOptions ToOptions(const std::vector<std::pair<std::string, std::string>>& options) {
+  return DelegateOptions(options.begin(), options.end());
+}
+
+NativeDelegate LoadPlugin(const std::string& path,
+                          const std::vector<std::pair<std::string, std::string>>& options) {
+  NativeDelegate d;
+  ThrowIfError(LoadDelegatePlugin(path, ToOptions(options), &d.delegate));
+  return d;
+}
+
+NativeDelegate CreateBuiltin(const std::string& name,
+                             const std::vector<std::pair<std::string, std::string>>& options) {
+  NativeDelegate d;
+  ThrowIfError(CreateDelegate(name, ToOptions(options), &d.delegate));
+  return d;
+}
+
 // Owns everything an Interpreter borrows: the model (and the Python bytes it
 // may use in place) and the op resolver. Members are destroyed in reverse
 // order, so the interpreter goes first.
 class NativeInterpreter {
  public:
   NativeInterpreter(const py::object& model_path, const py::object& model_content,
-                    int num_threads) {
+                    int num_threads, const std::vector<NativeDelegate>& delegates) {
     if (!model_path.is_none()) {
       ThrowIfError(Model::FromFile(model_path.cast<std::string>(), &model_));
     } else {
@@ -56,6 +137,7 @@ class NativeInterpreter {
     }
     InterpreterOptions options;
     options.num_threads = num_threads;
+    for (const NativeDelegate& d : delegates) options.delegates.push_back(d.delegate);
     ThrowIfError(Interpreter::Create(*model_, resolver_, options, &interp_));
   }
 
@@ -80,6 +162,7 @@ class NativeInterpreter {
     d["is_variable"] = t->is_variable;
     d["is_constant"] = t->is_constant();
     d["element_size"] = DataTypeSize(t->type);
+    d["sparsity"] = SparsityDict(FileSparsity(index));
     return d;
   }
 
@@ -162,6 +245,7 @@ class NativeInterpreter {
 
   py::list Nodes() const {
     py::list out;
+    const DelegationReport& report = interp_->delegation_report();
     for (size_t i = 0; i < interp_->nodes_size(); ++i) {
       NodeInfo n = interp_->node(static_cast<int>(i));
       py::dict d;
@@ -171,12 +255,85 @@ class NativeInterpreter {
       d["inputs"] = n.inputs;
       d["outputs"] = n.outputs;
       d["folded"] = n.folded;
+      // The delegate that runs the node ("" = CPU) and why others refused it.
+      std::string delegate;
+      py::list refusals;
+      if (i < report.nodes.size()) {
+        delegate = report.nodes[i].delegate;
+        for (const auto& r : report.nodes[i].refusals) {
+          refusals.append(py::make_tuple(r.delegate, r.reason));
+        }
+      }
+      d["delegate"] = delegate;
+      d["refusals"] = refusals;
       out.append(d);
     }
     return out;
   }
 
   size_t arena_bytes() const { return interp_->arena_bytes(); }
+
+  // Variable tensors back to zero (int8: zero point), resource variables
+  // forgotten so that their initializers run again (Interpreter::ResetVariables).
+  void ResetVariables() {
+    CheckNotBusy();
+    ThrowIfError(interp_->ResetVariables());
+  }
+
+  // Runs signature `key` (of any subgraph) on {name: C-contiguous array};
+  // replans when a shape differs. Returns {name: (bytes, type, shape)}
+  // copies of its outputs; the Python layer makes them arrays.
+  py::dict RunSignature(const std::string& key, const py::dict& inputs) {
+    CheckNotBusy();
+    SignatureRunner* r = interp_->GetSignatureRunner(key);
+    if (r == nullptr) throw py::value_error("SignatureDef signature_key '" + key + "' not found");
+    bool replan = signatures_allocated_.count(key) == 0;
+    std::vector<std::pair<Tensor*, py::buffer_info>> feeds;
+    for (const auto& item : inputs) {
+      const std::string name = item.first.cast<std::string>();
+      Tensor* t = r->input(name);
+      if (t == nullptr) throw py::value_error("Invalid Input name (" + name + ") for SignatureDef");
+      py::buffer_info info = py::reinterpret_borrow<py::buffer>(item.second).request();
+      Shape shape(info.shape.begin(), info.shape.end());
+      if (static_cast<size_t>(info.itemsize) != DataTypeSize(t->type)) {
+        throw py::value_error("input '" + name + "' of signature '" + key + "' is " +
+                              DataTypeName(t->type) + "; got items of " +
+                              std::to_string(info.itemsize) + " bytes");
+      }
+      if (shape != t->shape) {
+        ThrowIfError(r->ResizeInput(name, shape));
+        replan = true;
+      }
+      feeds.emplace_back(t, std::move(info));
+    }
+    if (replan) {
+      signatures_allocated_.erase(key);
+      ThrowIfError(r->AllocateTensors());
+      signatures_allocated_.insert(key);
+    }
+    for (auto& [t, info] : feeds) {
+      if (static_cast<size_t>(info.size * info.itemsize) != t->bytes) {
+        throw std::runtime_error("input size does not match the tensor");
+      }
+      if (t->bytes > 0) std::memcpy(t->data, info.ptr, t->bytes);
+    }
+    Status status;
+    {
+      busy_ = true;
+      py::gil_scoped_release release;
+      status = r->Invoke();
+    }
+    busy_ = false;
+    ThrowIfError(status);
+    py::dict out;
+    for (const std::string& name : r->output_names()) {
+      const Tensor* t = r->output(name);
+      out[py::str(name)] = py::make_tuple(
+          py::bytes(static_cast<const char*>(t->data), t->data ? t->bytes : 0),
+          static_cast<int>(t->type), ToVector(t->shape));
+    }
+    return out;
+  }
 
  private:
   void LoadContent(const py::object& content) {
@@ -215,6 +372,14 @@ class NativeInterpreter {
     return sig != nullptr && sig->size() > 0;
   }
 
+  const tfl::SparsityParameters* FileSparsity(int index) const {
+    const tfl::Model* fb = model_->flatbuffer();
+    if (fb == nullptr || fb->subgraphs() == nullptr || fb->subgraphs()->size() == 0) return nullptr;
+    const auto* tensors = fb->subgraphs()->Get(0)->tensors();
+    if (tensors == nullptr || static_cast<uint32_t>(index) >= tensors->size()) return nullptr;
+    return tensors->Get(static_cast<uint32_t>(index))->sparsity();
+  }
+
   void CheckNotBusy() const {
     if (busy_) {
       throw std::runtime_error(
@@ -239,6 +404,7 @@ class NativeInterpreter {
   std::unique_ptr<Interpreter> interp_;
   bool allocated_ = false;
   bool busy_ = false;
+  std::set<std::string> signatures_allocated_;  // keys run by RunSignature
 };
 
 }  // namespace
@@ -248,9 +414,16 @@ class NativeInterpreter {
 PYBIND11_MODULE(_edgeml, m) {
   using edgeml::python::NativeInterpreter;
   m.doc() = "Native core of the edgeml Python package (use edgeml.Interpreter).";
+  using edgeml::python::NativeDelegate;
+  py::class_<NativeDelegate>(m, "NativeDelegate").def("name", &NativeDelegate::name);
+  m.def("load_delegate_plugin", &edgeml::python::LoadPlugin, py::arg("path"), py::arg("options"));
+  m.def("create_delegate", &edgeml::python::CreateBuiltin, py::arg("name"), py::arg("options"));
+  m.def("registered_delegates", &edgeml::RegisteredDelegates);
   py::class_<NativeInterpreter>(m, "NativeInterpreter")
-      .def(py::init<const py::object&, const py::object&, int>(), py::arg("model_path"),
-           py::arg("model_content"), py::arg("num_threads"))
+      .def(py::init<const py::object&, const py::object&, int,
+                    const std::vector<NativeDelegate>&>(),
+           py::arg("model_path"), py::arg("model_content"), py::arg("num_threads"),
+           py::arg("delegates"))
       .def("inputs", &NativeInterpreter::inputs)
       .def("outputs", &NativeInterpreter::outputs)
       .def("num_tensors", &NativeInterpreter::num_tensors)
@@ -262,6 +435,8 @@ PYBIND11_MODULE(_edgeml, m) {
       .def("invoke", &NativeInterpreter::Invoke)
       .def("signatures", &NativeInterpreter::Signatures)
       .def("nodes", &NativeInterpreter::Nodes)
-      .def("arena_bytes", &NativeInterpreter::arena_bytes);
+      .def("arena_bytes", &NativeInterpreter::arena_bytes)
+      .def("reset_variables", &NativeInterpreter::ResetVariables)
+      .def("run_signature", &NativeInterpreter::RunSignature);
   m.attr("__version__") = EDGEML_VERSION;
 }

@@ -334,6 +334,71 @@ EdgemlStatus edgeml_interpreter_options_add_custom_op(EdgemlInterpreterOptions* 
   });
 }
 
+namespace {
+
+EdgemlStatus AddDelegate(EdgemlInterpreterOptions* options, const char* what, const char* name,
+                         const char* const* keys, const char* const* values, size_t n,
+                         edgeml::Status (*make)(const std::string&, const edgeml::DelegateOptions&,
+                                                std::shared_ptr<edgeml::Delegate>*)) {
+  if (options == nullptr) return Fail(StatusCode::kInvalidArgument, "options is NULL");
+  if (name == nullptr || name[0] == '\0') {
+    return Fail(StatusCode::kInvalidArgument,
+                (std::string(what) + " is NULL or empty").c_str());
+  }
+  if (n > 0 && (keys == nullptr || values == nullptr)) {
+    return Fail(StatusCode::kInvalidArgument, "delegate option keys or values are NULL");
+  }
+  return Guard(nullptr, [&]() -> EdgemlStatus {
+    edgeml::DelegateOptions opts;
+    for (size_t i = 0; i < n; ++i) {
+      if (keys[i] == nullptr || values[i] == nullptr) {
+        return Fail(StatusCode::kInvalidArgument, "a delegate option key or value is NULL");
+      }
+      opts.emplace_back(keys[i], values[i]);
+    }
+    std::shared_ptr<edgeml::Delegate> d;
+    EdgemlStatus s = Report(make(name, opts, &d));
+    if (s != kEdgemlOk) return s;
+    options->options.delegates.push_back(std::move(d));
+    return kEdgemlOk;
+  });
+}
+
+}  // namespace
+
+EdgemlStatus edgeml_interpreter_options_add_delegate(EdgemlInterpreterOptions* options,
+                                                     const char* name, const char* const* keys,
+                                                     const char* const* values,
+                                                     size_t num_options) {
+  return AddDelegate(options, "delegate name", name, keys, values, num_options,
+                     edgeml::CreateDelegate);
+}
+
+EdgemlStatus edgeml_interpreter_options_add_delegate_plugin(EdgemlInterpreterOptions* options,
+                                                            const char* path,
+                                                            const char* const* keys,
+                                                            const char* const* values,
+                                                            size_t num_options) {
+  return AddDelegate(options, "delegate plugin path", path, keys, values, num_options,
+                     edgeml::LoadDelegatePlugin);
+}
+
+int32_t edgeml_interpreter_node_count(const EdgemlInterpreter* interpreter) {
+  if (interpreter == nullptr || !interpreter->impl) return -1;
+  return static_cast<int32_t>(interpreter->impl->nodes_size());
+}
+
+const char* edgeml_interpreter_node_delegate(const EdgemlInterpreter* interpreter,
+                                             int32_t node_index) {
+  if (interpreter == nullptr || !interpreter->impl || node_index < 0 ||
+      static_cast<size_t>(node_index) >= interpreter->impl->nodes_size()) {
+    return nullptr;
+  }
+  const edgeml::DelegationReport& r = interpreter->impl->delegation_report();
+  if (static_cast<size_t>(node_index) >= r.nodes.size()) return "";
+  return r.nodes[node_index].delegate.c_str();
+}
+
 int32_t edgeml_op_input_count(const EdgemlOpContext* c) { return c ? c->ctx->num_inputs() : -1; }
 int32_t edgeml_op_output_count(const EdgemlOpContext* c) { return c ? c->ctx->num_outputs() : -1; }
 int32_t edgeml_op_node_index(const EdgemlOpContext* c) { return c ? c->ctx->node_index() : -1; }

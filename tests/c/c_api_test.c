@@ -734,6 +734,88 @@ static void test_custom_op(void) {
   edgeml_model_delete(model);
 }
 
+#ifndef EDGEML_SAMPLE_DELEGATE
+#define EDGEML_SAMPLE_DELEGATE "libedgeml_sample_delegate.so"
+#endif
+
+/* The sample external delegate (examples/delegate_plugin) takes the zoo's
+ * float32 ADD; the result equals LiteRT's recorded output. */
+static void test_delegate_plugin(void) {
+  char path[1024], in0_path[1024], in1_path[1024], out_path[1024];
+  path_join(path, sizeof(path), "zoo/add.tflite");
+  path_join(in0_path, sizeof(in0_path), "zoo/add.input_0.npy");
+  path_join(in1_path, sizeof(in1_path), "zoo/add.input_1.npy");
+  path_join(out_path, sizeof(out_path), "zoo/add.output_0.npy");
+  EdgemlModel* model = NULL;
+  EdgemlInterpreterOptions* options = NULL;
+  EdgemlInterpreter* interp = NULL;
+  Npy in0, in1, expected;
+  memset(&in0, 0, sizeof(in0));
+  memset(&in1, 0, sizeof(in1));
+  memset(&expected, 0, sizeof(expected));
+  CHECK_OK(edgeml_model_create_from_file(path, &model));
+  CHECK_OK(edgeml_interpreter_options_create(&options));
+  if (!model || !options) goto cleanup;
+
+  /* Bad plugins and options fail at add time and leave the options usable. */
+  CHECK_STATUS(edgeml_interpreter_options_add_delegate_plugin(options, "/nonexistent/lib.so", NULL,
+                                                              NULL, 0),
+               kEdgemlIoError);
+  CHECK(strstr(edgeml_last_error(), "/nonexistent/lib.so") != NULL);
+  {
+    const char* keys[] = {"colour"};
+    const char* values[] = {"blue"};
+    CHECK_STATUS(edgeml_interpreter_options_add_delegate_plugin(options, EDGEML_SAMPLE_DELEGATE,
+                                                                keys, values, 1),
+                 kEdgemlInvalidArgument);
+    CHECK(strstr(edgeml_last_error(), "unknown option 'colour'") != NULL);
+  }
+  CHECK_STATUS(edgeml_interpreter_options_add_delegate(options, "no_such_delegate", NULL, NULL, 0),
+               kEdgemlInvalidArgument);
+  CHECK(strstr(edgeml_last_error(), "no_such_delegate") != NULL);
+
+  {
+    const char* keys[] = {"min_elements"};
+    const char* values[] = {"1"};
+    CHECK_OK(edgeml_interpreter_options_add_delegate_plugin(options, EDGEML_SAMPLE_DELEGATE, keys,
+                                                            values, 1));
+  }
+  CHECK_OK(edgeml_interpreter_create(model, options, &interp));
+  edgeml_interpreter_options_delete(options); /* the interpreter keeps the delegate */
+  options = NULL;
+  if (!interp) goto cleanup;
+  CHECK(edgeml_interpreter_node_count(interp) == 1);
+  CHECK(edgeml_interpreter_node_delegate(interp, 0) != NULL &&
+        strcmp(edgeml_interpreter_node_delegate(interp, 0), "") == 0); /* before allocation */
+  CHECK_OK(edgeml_interpreter_allocate_tensors(interp));
+  CHECK(edgeml_interpreter_node_delegate(interp, 0) != NULL &&
+        strcmp(edgeml_interpreter_node_delegate(interp, 0), "plugin:sample_add") == 0);
+  CHECK(edgeml_interpreter_node_delegate(interp, 1) == NULL);
+  CHECK(npy_load(in0_path, &in0) == 0);
+  CHECK(npy_load(in1_path, &in1) == 0);
+  CHECK(npy_load(out_path, &expected) == 0);
+  if (!in0.data || !in1.data || !expected.data) goto cleanup;
+  CHECK_OK(edgeml_tensor_copy_from_buffer(edgeml_interpreter_input(interp, 0), in0.data,
+                                          in0.count * sizeof(float)));
+  CHECK_OK(edgeml_tensor_copy_from_buffer(edgeml_interpreter_input(interp, 1), in1.data,
+                                          in1.count * sizeof(float)));
+  CHECK_OK(edgeml_interpreter_invoke(interp));
+  {
+    const EdgemlTensor* out = edgeml_interpreter_output(interp, 0);
+    CHECK(edgeml_tensor_byte_size(out) == expected.count * sizeof(float));
+    if (edgeml_tensor_byte_size(out) == expected.count * sizeof(float)) {
+      CHECK(memcmp(edgeml_tensor_data(out), expected.data, expected.count * sizeof(float)) == 0);
+    }
+  }
+cleanup:
+  free(in0.data);
+  free(in1.data);
+  free(expected.data);
+  edgeml_interpreter_delete(interp);
+  edgeml_interpreter_options_delete(options);
+  edgeml_model_delete(model);
+}
+
 int main(int argc, char** argv) {
   if (argc > 1) g_testdata = argv[1];
   if (argc > 2) g_custom_model = argv[2];
@@ -748,6 +830,7 @@ int main(int argc, char** argv) {
       {"options", test_options},
       {"quantization", test_quantization},
       {"custom_op", test_custom_op},
+      {"delegate_plugin", test_delegate_plugin},
   };
   int passed = 0, failed = 0;
   for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); ++i) {

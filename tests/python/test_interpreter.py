@@ -193,6 +193,43 @@ def test_per_channel_quantization_details():
     assert checked >= 1
 
 
+def _assert_nested_equal(a, b, where):
+    assert type(a) is type(b) or (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)), where
+    if isinstance(a, dict):
+        assert sorted(a) == sorted(b), where
+        for k in a:
+            _assert_nested_equal(a[k], b[k], "%s.%s" % (where, k))
+    elif isinstance(a, list):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            _assert_nested_equal(x, y, "%s[%d]" % (where, i))
+    elif isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype, where
+        np.testing.assert_array_equal(a, b, err_msg=where)
+    else:
+        assert a == b, where
+
+
+def test_sparsity_parameters_match_litert():
+    # tests/python/data/make_sparse_conv.py: CONV_2D weights stored sparse
+    # (a SPARSE_CSR dimension) and read by DENSIFY.
+    path = os.path.join(REPO, "tests", "python", "data", "sparse_conv.tflite")
+    ours = edgeml_interpreter(path)
+    ref = litert_interpreter(path)
+    theirs = {d["name"]: d for d in ref.get_tensor_details()}
+    sparse = 0
+    for d in ours.get_tensor_details():
+        r = theirs.get(d["name"])
+        if r is None:
+            continue  # LiteRT leaves out the DENSIFY output it folded
+        _assert_nested_equal(d["sparsity_parameters"], r["sparsity_parameters"], d["name"])
+        if d["sparsity_parameters"]:
+            sparse += 1
+            formats = [m["format"] for m in d["sparsity_parameters"]["dim_metadata"]]
+            assert 1 in formats  # a SPARSE_CSR dimension with segments and indices
+    assert sparse == 1
+
+
 def test_tensor_details_names_match_litert():
     path = os.path.join(QUANT, "conv_s1_same.tflite")
     ours = {d["index"]: d for d in edgeml_interpreter(path).get_tensor_details()}
@@ -332,15 +369,16 @@ def test_lifecycle_errors(tmp_path):
         Interpreter()
     with pytest.raises(ValueError, match="num_threads"):
         Interpreter(model_path=path, num_threads=0)
-    with pytest.raises(ValueError, match="not support"):
+    with pytest.raises(ValueError, match="experimental_delegates must hold"):
         Interpreter(model_path=path, experimental_delegates=[object()])
     it2 = Interpreter(model_path=path, num_threads=2)
     it2.allocate_tensors()
 
 
-def test_load_delegate_not_supported():
-    with pytest.raises(ValueError, match="not support"):
-        load_delegate("libedgetpu.so.1")
+def test_load_delegate_reports_a_missing_library():
+    # A bare name is searched on the library path, as tflite_runtime does.
+    with pytest.raises(ValueError, match="Failed to load delegate from libedgetpu_absent.so.1"):
+        load_delegate("libedgetpu_absent.so.1")
 
 
 def test_resize_tensor_input_matches_litert():

@@ -38,7 +38,7 @@ std::string Quote(const std::string& s) {
 }
 
 Result RunCli(const std::vector<std::string>& args) {
-  std::string cmd = Quote(kBinary);
+  std::string cmd = EDGEML_TEST_LAUNCHER + Quote(kBinary);  // launcher: qemu in cross builds
   for (const std::string& a : args) cmd += " " + Quote(a);
   cmd += " 2>&1";
   Result r;

@@ -14,7 +14,7 @@ namespace edgeml::cli {
 int Bench(const BenchOptions& o) {
   std::unique_ptr<Model> model;
   std::unique_ptr<Interpreter> interp;
-  Status s = LoadInterpreter(o.model, o.threads, &model, &interp);
+  Status s = LoadInterpreter(o.model, o.threads, o.delegates, &model, &interp);
   if (!s.ok()) return Fail(s.message());
   s = interp->AllocateTensors();
   if (!s.ok()) return Fail(s.message());
@@ -33,6 +33,9 @@ int Bench(const BenchOptions& o) {
     if (!s.ok()) return Fail(s.message());
     if (r >= o.warmup) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
   }
+  const DelegationReport& report = interp->delegation_report();
+  size_t delegated = 0;
+  for (const auto& p : report.partitions) delegated += p.nodes.size();
   std::vector<double> sorted = ms;
   std::sort(sorted.begin(), sorted.end());
   const size_t n = sorted.size();
@@ -42,9 +45,9 @@ int Bench(const BenchOptions& o) {
     std::printf(
         "{\"model\": \"%s\", \"threads\": %d, \"runs\": %zu, \"median_ms\": %.4f, \"min_ms\": "
         "%.4f, \"mean_ms\": %.4f, \"max_ms\": %.4f, \"arena_bytes\": %zu, \"persistent_bytes\": "
-        "%zu}\n",
+        "%zu, \"delegated_nodes\": %zu, \"partitions\": %zu}\n",
         o.model.c_str(), o.threads, n, median, sorted.front(), mean, sorted.back(),
-        interp->arena_bytes(), interp->persistent_bytes());
+        interp->arena_bytes(), interp->persistent_bytes(), delegated, report.partitions.size());
   } else {
     std::printf("model: %s\nthreads: %d, warmup: %d, runs: %zu\n", o.model.c_str(), o.threads,
                 o.warmup, n);
@@ -52,6 +55,7 @@ int Bench(const BenchOptions& o) {
                 mean, sorted.back());
     std::printf("arena: %zu bytes, folded constants: %zu bytes\n", interp->arena_bytes(),
                 interp->persistent_bytes());
+    std::printf("%s", DelegationSummary(*interp).c_str());
   }
   return 0;
 }

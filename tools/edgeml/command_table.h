@@ -18,5 +18,11 @@ using CommandTable = std::vector<Command>;
 
 // inspect, run, ops, bench (core_commands.cc).
 void AddCoreCommands(CLI::App& app, CommandTable& table);
+// quantize, compare, prune, optimize-report (optimize_commands.cc).
+void AddOptimizeCommands(CLI::App& app, CommandTable& table);
+// classify, detect, segment, landmarks (app_commands.cc, on apps/).
+void AddAppCommands(CLI::App& app, CommandTable& table);
+// train (train_commands.cc, on src/train).
+void AddTrainCommands(CLI::App& app, CommandTable& table);
 
 }  // namespace edgeml::cli

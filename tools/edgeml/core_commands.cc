@@ -18,6 +18,7 @@ void AddCoreCommands(CLI::App& app, CommandTable& table) {
   CLI::App* inspect =
       app.add_subcommand("inspect", "Print a model's inputs, outputs, op histogram and memory use");
   inspect->add_option("model", inspect_opts.model, "Path of the .tflite model")->required();
+  AddDelegateFlags(inspect, &inspect_opts.delegates);
 
   CLI::App* run = app.add_subcommand("run", "Run a model once on given or random inputs");
   run->add_option("model", run_opts.model, "Path of the .tflite model")->required();
@@ -41,6 +42,7 @@ void AddCoreCommands(CLI::App& app, CommandTable& table) {
   run->add_flag("--png", run_opts.png,
                 "Also write each float output shaped [1,H,W,1] (a mask or heatmap) as an 8-bit "
                 "grayscale output_<i>.png, values in [0,1] mapped to 0..255");
+  AddDelegateFlags(run, &run_opts.delegates);
 
   CLI::App* ops = app.add_subcommand("ops", "List the ops this build runs (Markdown table)");
 
@@ -57,6 +59,7 @@ void AddCoreCommands(CLI::App& app, CommandTable& table) {
       ->capture_default_str();
   bench->add_option("--seed", bench_opts.seed, "Seed for random inputs")->capture_default_str();
   bench->add_flag("--json", bench_opts.json, "One JSON line instead of text");
+  AddDelegateFlags(bench, &bench_opts.delegates);
 
   table.push_back({inspect, [inspect_opts_ptr] { return Inspect(*inspect_opts_ptr); }});
   table.push_back({run, [run_opts_ptr] { return Run(*run_opts_ptr); }});

@@ -43,12 +43,41 @@ void PrintIo(const char* title, Interpreter& interp, const std::vector<int>& ind
   }
 }
 
+// With --delegate/--delegate-plugin: the partitions, then every node with
+// where it runs and why each delegate refused it.
+void PrintDelegation(const Interpreter& interp) {
+  const DelegationReport& r = interp.delegation_report();
+  if (r.nodes.empty()) return;
+  std::printf("delegation:\n%s", DelegationSummary(interp).c_str());
+  for (size_t p = 0; p < r.partitions.size(); ++p) {
+    const auto& part = r.partitions[p];
+    std::printf("  partition %zu: %s, %zu nodes, %zu inputs, %zu outputs\n", p,
+                part.delegate.c_str(), part.nodes.size(), part.inputs.size(),
+                part.outputs.size());
+  }
+  std::printf("nodes:\n");
+  for (const auto& n : r.nodes) {
+    std::printf("  [%d] %-28s ", n.node, n.op_name.c_str());
+    if (n.folded) {
+      std::printf("folded at prepare\n");
+    } else if (!n.delegate.empty()) {
+      std::printf("%s (partition %d)\n", n.delegate.c_str(), n.partition);
+    } else {
+      std::printf("cpu\n");
+    }
+    for (const auto& refusal : n.refusals) {
+      std::printf("      %s: %s\n", refusal.delegate.empty() ? "edgeml" : refusal.delegate.c_str(),
+                  refusal.reason.c_str());
+    }
+  }
+}
+
 }  // namespace
 
 int Inspect(const InspectOptions& options) {
   std::unique_ptr<Model> model;
   std::unique_ptr<Interpreter> interp;
-  Status s = LoadInterpreter(options.model, options.threads, &model, &interp);
+  Status s = LoadInterpreter(options.model, options.threads, options.delegates, &model, &interp);
   if (!s.ok()) return Fail(s.message());
   // Allocation runs every op's prepare; a failure is reported after the
   // static facts so that inspect still helps with a model edgeml rejects.
@@ -106,6 +135,7 @@ int Inspect(const InspectOptions& options) {
       std::printf("    output '%s' -> tensor %d\n", name.c_str(), index);
     }
   }
+  if (alloc.ok()) PrintDelegation(*interp);
   std::fflush(stdout);
   if (!alloc.ok()) return Fail(alloc.message());
   return 0;

@@ -24,6 +24,9 @@ int Main(int argc, char** argv) {
   edgeml::cli::CommandTable commands;
   // One line per area; each declares its subcommands (command_table.h).
   edgeml::cli::AddCoreCommands(app, commands);
+  edgeml::cli::AddOptimizeCommands(app, commands);
+  edgeml::cli::AddAppCommands(app, commands);
+  edgeml::cli::AddTrainCommands(app, commands);
 
   try {
     app.parse(argc, argv);

@@ -323,7 +323,7 @@ int Run(const RunOptions& o) {
 
   std::unique_ptr<Model> model;
   std::unique_ptr<Interpreter> interp;
-  s = LoadInterpreter(o.model, o.threads, &model, &interp);
+  s = LoadInterpreter(o.model, o.threads, o.delegates, &model, &interp);
   if (!s.ok()) return Fail(s.message());
   s = interp->AllocateTensors();
   if (!s.ok()) return Fail(s.message());
@@ -461,6 +461,7 @@ int Run(const RunOptions& o) {
   if (!written.empty()) {
     std::printf("wrote: %zu file(s) to %s\n", written.size(), o.output_dir.c_str());
   }
+  std::printf("%s", DelegationSummary(*interp).c_str());
   std::printf("invoke: %.3f ms\n", ms);
   return 0;
 }
