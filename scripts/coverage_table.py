@@ -29,6 +29,9 @@ DOC = os.path.join(REPO, "docs", "coverage.md")
 QUANT_MODE_DTYPE = {"int8": "int8", "u8io": "int8", "fio": "int8", "u8": "uint8", "16x8": "int16",
                     "dyn": "hybrid", "f16": "float16 weights"}
 DTYPES = ["float32", "int8", "uint8", "int16", "hybrid", "float16 weights"]
+# testdata/zoo variants (scripts/make_zoo.py) -> the data type column they prove.
+ZOO_VARIANT_DTYPE = {None: "float32", "int8": "int8", "dyn": "hybrid", "f16": "float16 weights"}
+VARIANT_LABEL = {"int8": "int8", "dyn": "dynamic range", "f16": "float16 weights"}
 
 
 def read_expectations(path):
@@ -119,8 +122,8 @@ def main():
     for e in zoo["models"]:
         if zoo_status.get(e["name"]) == "pass":
             for op in e["ops"]:
-                proven[op].add("float32")
-            if any(i["dtype"] == "int32" for i in e["inputs"]) and e["kind"] == "op":
+                proven[op].add(ZOO_VARIANT_DTYPE[e.get("variant")])
+            if any(i["dtype"] == "int32" for i in e["inputs"]) and e["kind"] == "op" and not e.get("variant"):
                 proven[e["op"]].add("int32")
     for e in quant["models"]:
         if quant_status.get(e["name"]) == "exact":
@@ -131,11 +134,15 @@ def main():
             for op in e["ops"]:
                 proven[op].add(QUANT_MODE_DTYPE.get(e["mode"], "float32"))
 
-    ops_models = [e for e in zoo["models"] if e["kind"] == "op"]
+    ops_models = [e for e in zoo["models"] if e["kind"] == "op" and not e.get("variant")]
+    variant_models = [e for e in zoo["models"] if e["kind"] == "op" and e.get("variant")]
     net_models = [e for e in zoo["models"] if e["kind"] == "network"]
     by_op = collections.defaultdict(list)
     for e in ops_models:
         by_op[e["op"]].append(e)
+    variants_by_op = collections.defaultdict(list)
+    for e in variant_models:
+        variants_by_op[e["op"]].append(e)
     all_ops = sorted(set(by_op) | set(supported))
 
     blocked = collections.Counter()
@@ -167,8 +174,12 @@ def main():
     w("fused activations, broadcasting, axes, keep_dims, resize modes, ...) and small whole networks,")
     w("with goldens from LiteRT 2.3.0's reference kernels (`BUILTIN_REF`; its optimized kernels for")
     w("ELU, CEIL and ROUND, which have no reference kernel). A float output passes when")
-    w("max_abs_err <= 1e-4 x max(1, max|ref|); integer and bool outputs must be identical. Quantized")
-    w("outcomes come from `testdata/quant` (131 single-op models, bit-exact) and `testdata/networks`.")
+    w("max_abs_err <= 1e-4 x max(1, max|ref|); integer and bool outputs must be identical. Every op")
+    w("model also comes, where the converter and LiteRT support it, as the same graph converted to")
+    w("full-integer int8 (representative dataset, int8 I/O: outputs must be identical to LiteRT's),")
+    w("dynamic range (int8 weights, float activations; only weights of >= 1024 elements are quantized,")
+    w("so only the `*_wide` models have one) and float16 weights. More quantized outcomes come from")
+    w("`testdata/quant` (single-op models in int8, uint8, 16x8, hybrid and float16) and `testdata/networks`.")
     w("")
     w("Outcomes: **pass**; **unsupported: OPS** (edgeml does not implement the named ops yet and says")
     w("so at `Interpreter::Create`); **MISMATCH** (edgeml runs it but differs from LiteRT: a bug).")
@@ -184,7 +195,11 @@ def main():
     w("")
     w("| suite | models | pass | unsupported | mismatch | other |")
     w("|---|---|---|---|---|---|")
-    for label, models in [("zoo: single ops", ops_models), ("zoo: networks", net_models)]:
+    zoo_rows = [("zoo: single ops, float32", ops_models)]
+    for v in ("int8", "dyn", "f16"):
+        zoo_rows.append(("zoo: single ops, %s" % VARIANT_LABEL[v], [e for e in variant_models if e["variant"] == v]))
+    zoo_rows.append(("zoo: networks", net_models))
+    for label, models in zoo_rows:
         c = collections.Counter()
         for e in models:
             st = zoo_status.get(e["name"], "none")
@@ -208,10 +223,12 @@ def main():
     w("*Versions*: the op versions edgeml registers. *Data types*: what edgeml implements (docs/ops.md).")
     w("*Proven*: types for which a model containing the op passes in one of the suites (zoo: float32,")
     w("int32; quant and networks: int8, uint8, int16 (16x8), hybrid, float16 weights).")
-    w("*Zoo variants*: outcome of each float32 model whose op under test this is.")
+    w("*Zoo variants*: outcome of each float32 model whose op under test this is. *Quantized")
+    w("variants*: how many of that op's int8, dynamic-range and float16-weight zoo models pass, with")
+    w("the outcome of any that does not.")
     w("")
-    w("| op | edgeml | versions | data types | proven | zoo variants |")
-    w("|---|---|---|---|---|---|")
+    w("| op | edgeml | versions | data types | proven | zoo variants | quantized variants |")
+    w("|---|---|---|---|---|---|---|")
     for op in all_ops:
         types = [t for t in DTYPES + ["int32"] if t in proven.get(op, set())]
         variants = []
@@ -221,9 +238,19 @@ def main():
             if op not in e["ops"]:
                 note = " (converter emits %s)" % " ".join(sorted(set(e["ops"])))
             variants.append("`%s`%s: %s" % (e["name"], note, cell))
-        w("| %s | %s | %s | %s | %s | %s |" % (op, "yes" if op in supported else "**no**", supported.get(op, "-"),
-                                               implemented.get(op, "-") if op in supported else "-",
-                                               ", ".join(types) or "-", "<br>".join(variants) or "-"))
+        quantized = []
+        for v in ("int8", "dyn", "f16"):
+            vs = [e for e in variants_by_op.get(op, []) if e["variant"] == v]
+            if not vs:
+                continue
+            bad = [e for e in vs if zoo_status.get(e["name"]) != "pass"]
+            quantized.append("%s %d/%d" % (VARIANT_LABEL[v], len(vs) - len(bad), len(vs)))
+            quantized += ["`%s`: %s" % (e["name"], outcome_cell(zoo_status.get(e["name"], "no expectation")))
+                          for e in bad]
+        w("| %s | %s | %s | %s | %s | %s | %s |" % (op, "yes" if op in supported else "**no**", supported.get(op, "-"),
+                                                    implemented.get(op, "-") if op in supported else "-",
+                                                    ", ".join(types) or "-", "<br>".join(variants) or "-",
+                                                    "<br>".join(quantized) or "-"))
     w("")
     w("## Whole networks")
     w("")
@@ -232,8 +259,8 @@ def main():
     for e in net_models:
         ops = " ".join(sorted(set(e["ops"])))
         shapes = "; ".join("%s %s" % (i["dtype"], i["shape"]) for i in e["inputs"])
-        w("| `%s` (input %s) | zoo, float32 | %s | %s |" % (e["name"], shapes, ops,
-                                                          outcome_cell(zoo_status.get(e["name"], "none"))))
+        w("| `%s` (input %s) | zoo, %s | %s | %s |" % (e["name"], shapes, VARIANT_LABEL.get(e.get("variant"), "float32"),
+                                                      ops, outcome_cell(zoo_status.get(e["name"], "none"))))
     for e in nets["models"]:
         w("| `%s` | networks, %s | %s | %s |" % (e["name"], e["mode"], " ".join(sorted(set(e["ops"]))),
                                                 outcome_cell(net_status.get(e["name"], "none"))))

@@ -1,8 +1,12 @@
-// Runs every float model in testdata/zoo (made by the TensorFlow converter in
+// Runs every model in testdata/zoo (made by the TensorFlow converter in
 // scripts/make_zoo.py: single ops in several variants, and small whole
-// networks; golden outputs from LiteRT's reference kernels) through edgeml:
+// networks; golden outputs from LiteRT's reference kernels) through edgeml.
+// Besides float32, each op model comes where the converter and LiteRT allow
+// as <name>_int8 (full-integer, int8 I/O), <name>_dyn (dynamic range: int8
+// weights, float activations) and <name>_f16 (float16 weights):
 //   - float32 outputs must satisfy max_abs_err <= 1e-4 * max(1, max|ref|);
-//   - integer and bool outputs must be identical.
+//   - integer and bool outputs (int8, uint8, int16, indices) must be
+//     identical to LiteRT's, byte for byte.
 // Each model's outcome must equal its line in testdata/zoo/expected_status.txt:
 //   pass                   all outputs meet the criteria above
 //   unsupported: <text>    edgeml answered Unsupported with <text> in the message
@@ -222,6 +226,30 @@ TEST(ZooCatalogue, FilesAndExpectationsAgree) {
         << "expected_status.txt names " << name << ", which has no .tflite";
   }
   EXPECT_EQ(expectations.size(), models.size());
+}
+
+// The quantized variants are there (make_zoo.py drops a variant only when the
+// converter or LiteRT cannot make it; manifest.json says why), and every
+// full-integer variant really has integer outputs to compare exactly.
+TEST(ZooCatalogue, QuantizedVariantsPresent) {
+  const std::vector<std::string> models = ListModels();
+  std::map<std::string, int> count;
+  for (const std::string& m : models) {
+    for (const char* suffix : {"_int8", "_dyn", "_f16"}) {
+      const std::string s(suffix);
+      if (m.size() > s.size() && m.compare(m.size() - s.size(), s.size(), s) == 0) {
+        ++count[s];
+        if (s != "_int8") continue;
+        io::NpyArray out;
+        ASSERT_TRUE(io::ReadNpy(ZooDir() + "/" + m + ".output_0.npy", &out).ok()) << m;
+        EXPECT_TRUE(IsIntegerOrBool(out.type)) << m << ": an int8 model with a float output";
+      }
+    }
+  }
+  // Measured with TF 2.21 / LiteRT 2.3.0: 196 int8, 8 dyn, 61 f16.
+  EXPECT_GE(count["_int8"], 150) << "int8 variants missing from testdata/zoo";
+  EXPECT_GE(count["_dyn"], 8) << "dynamic-range variants missing from testdata/zoo";
+  EXPECT_GE(count["_f16"], 50) << "float16 variants missing from testdata/zoo";
 }
 
 }  // namespace
