@@ -99,9 +99,9 @@ TEST(SegmentationTest, AstronautThroughCli) {
                                     ("edgeml_segmentation_" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  const std::string cmd = "'" + binary + "' run '" + kModel + "' --input '" + kImage +
-                          "' --output-dir '" + dir.string() + "' > '" + (dir / "log.txt").string() +
-                          "' 2>&1";
+  const std::string cmd = EDGEML_TEST_LAUNCHER "'" + binary + "' run '" + kModel + "' --input '" +
+                          kImage + "' --output-dir '" + dir.string() + "' > '" +
+                          (dir / "log.txt").string() + "' 2>&1";
   const int rc = std::system(cmd.c_str());
   ASSERT_EQ(rc, 0) << cmd;
 
