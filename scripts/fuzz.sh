@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET]
 #
 # SECONDS per target (default 60); TARGET one of the fuzz targets
-# (model_fuzzer, npy_fuzzer) or all of them by default.
+# (model_fuzzer, npy_fuzzer, image_fuzzer) or all of them by default.
 # Environment: BUILD_DIR (default build-fuzz), JOBS (build and fuzz
 # processes, default 2), FUZZ_ARGS (extra libFuzzer flags).
 #
@@ -40,6 +40,7 @@ CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebI
 
 TARGETS=(model_fuzzer)
 [[ -f "$ROOT/src/io/npy.h" ]] && TARGETS+=(npy_fuzzer)
+[[ -f "$ROOT/src/io/image.h" ]] && TARGETS+=(image_fuzzer)
 if [[ -n "$ONLY" ]]; then
   if [[ ! " ${TARGETS[*]} " =~ " $ONLY " ]]; then
     echo "fuzz.sh: unknown target '$ONLY' (have: ${TARGETS[*]})" >&2
@@ -52,7 +53,9 @@ cmake --build "$BUILD" --target "${TARGETS[@]}" -j"$JOBS"
 # Seed corpora: read-only seed dirs; libFuzzer adds what it finds to corpus/.
 SEEDS="$BUILD/seeds"
 rm -rf "$SEEDS"
-mkdir -p "$SEEDS/model_fuzzer" "$SEEDS/npy_fuzzer" "$FINDINGS"
+mkdir -p "$SEEDS/model_fuzzer" "$SEEDS/npy_fuzzer" "$SEEDS/image_fuzzer" "$FINDINGS"
+cp "$ROOT"/fuzz/seeds/image/*.png "$ROOT"/fuzz/seeds/image/*.jpg "$ROOT"/testdata/images/* \
+  "$SEEDS/image_fuzzer/"
 cp "$ROOT"/testdata/models/*.tflite "$SEEDS/model_fuzzer/"
 python3 "$ROOT/scripts/make_fuzz_corpus.py" "$SEEDS/model_fuzzer" >/dev/null ||
   echo "fuzz.sh: small seed models not generated (python3/flatc missing?)" >&2
