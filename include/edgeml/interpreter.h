@@ -106,6 +106,12 @@ class Interpreter {
  public:
   static Status Create(const Model& model, const OpResolver& resolver,
                        const InterpreterOptions& options, std::unique_ptr<Interpreter>* out);
+  // The interpreter keeps pointers into the model and the resolver, so
+  // temporaries would dangle: passing one is a compile error.
+  static Status Create(const Model&&, const OpResolver&, const InterpreterOptions&,
+                       std::unique_ptr<Interpreter>*) = delete;
+  static Status Create(const Model&, const OpResolver&&, const InterpreterOptions&,
+                       std::unique_ptr<Interpreter>*) = delete;
   ~Interpreter();
   Interpreter(const Interpreter&) = delete;
   Interpreter& operator=(const Interpreter&) = delete;
