@@ -10,7 +10,8 @@
 #
 # Findings (crash-*, leak-*, timeout-*, oom-*) are kept in
 # $BUILD_DIR/findings with a .log holding the replayed stack of each; the
-# script exits non-zero if there is any. A finding becomes a regression test
+# script exits non-zero if there is any crash, leak or oom (timeouts and slow
+# units are listed but pass: valid models can compute for long). A finding becomes a regression test
 # by copying it into tests/malformed/crashers/.
 set -euo pipefail
 
@@ -83,7 +84,14 @@ status=0
 for target in "${TARGETS[@]}"; do
   corpus="$BUILD/corpus/$target"
   mkdir -p "$corpus"
-  before=$(find "$FINDINGS" -maxdepth 1 -name "$target-*" ! -name '*.log' | wc -l)
+  # Crashes, leaks and ooms fail the run. Timeouts and slow units are listed
+  # but do not: a valid model may simply compute for long (a large
+  # convolution under ASan, a WHILE loop that runs long, as in LiteRT).
+  failing() {
+    find "$FINDINGS" -maxdepth 1 -name "$target-*" ! -name '*.log' \
+      ! -name "$target-timeout-*" ! -name "$target-slow-unit-*" | wc -l
+  }
+  before=$(failing)
   echo "=== $target: ${SECONDS_PER_TARGET}s ==="
   # Fork mode keeps going after a crash, so one run can collect several.
   # ASan's allocator_may_return_null lets the runtime see failed huge
@@ -98,7 +106,7 @@ for target in "${TARGETS[@]}"; do
     -artifact_prefix="$FINDINGS/$target-" -print_final_stats=1 ${FUZZ_ARGS:-} \
     >"$BUILD/$target.fuzz.log" 2>&1 || true
   tail -n 5 "$BUILD/$target.fuzz.log"
-  after=$(find "$FINDINGS" -maxdepth 1 -name "$target-*" ! -name '*.log' | wc -l)
+  after=$(failing)
   if ((after > before)); then
     echo "!!! $target: $((after - before)) new finding(s) in $FINDINGS" >&2
     status=1
@@ -116,6 +124,9 @@ for f in "$FINDINGS"/*; do
     "$BUILD/fuzz/$target" -rss_limit_mb=2048 -timeout=10 "$f" >"$f.log" 2>&1 || true
   echo "--- $f" >&2
   grep -m 12 -E 'ERROR|SUMMARY|runtime error|#[0-9]+ 0x' "$f.log" >&2 || true
-  status=1
+  case "${f##*/}" in
+    *-timeout-* | *-slow-unit-*) echo "    (slow input: reported, not a failure)" >&2 ;;
+    *) status=1 ;;
+  esac
 done
 exit "$status"

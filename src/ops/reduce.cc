@@ -24,7 +24,10 @@ enum class ReduceOp { kMean, kSum, kMax, kMin, kProd, kAny };
 struct ReduceState : OpState {
   reference::ReduceGeometry geometry;
   std::vector<int64_t> index;  // kernel workspace, sized at prepare
-  std::vector<int32_t> sums;   // quantized sums, one per output
+  // Quantized sums, one per output: arena scratch (planned, and counted
+  // against the memory limit, with the rest of the model), set per eval.
+  int sums_id = -1;
+  int32_t* sums = nullptr;
   reference::QuantReduceParams quant;
   reference::FloatSumParams float_sum;
   // Type-erased kernel; the wrappers below restore the element type.
@@ -49,13 +52,13 @@ void RunAnyBool(ReduceState& s, const Tensor& in, Tensor& out) {
 template <typename T>
 void RunQuantMeanOrSum(ReduceState& s, const Tensor& in, Tensor& out) {
   reference::QuantizedMeanOrSum<T>(s.geometry, s.quant, in.data_as<T>(), out.data_as<T>(),
-                                   s.sums.data(), s.index.data());
+                                   s.sums, s.index.data());
 }
 
 template <typename T>
 void RunQuantSumFloat(ReduceState& s, const Tensor& in, Tensor& out) {
   reference::QuantizedSumFloat<T>(s.geometry, s.float_sum, in.data_as<T>(), out.data_as<T>(),
-                                  s.sums.data(), s.index.data());
+                                  s.sums, s.index.data());
 }
 
 template <typename T>
@@ -75,6 +78,7 @@ void RunCopy(ReduceState&, const Tensor& in, Tensor& out) {
 
 Status ReduceEval(OpContext& ctx) {
   ReduceState* s = ctx.state<ReduceState>();
+  if (s->sums_id >= 0) s->sums = static_cast<int32_t*>(ctx.scratch(s->sums_id));
   s->kernel(*s, ctx.input(0), ctx.output(0));
   return Status::Ok();
 }
@@ -140,7 +144,8 @@ Status PrepareQuantized(OpContext& ctx, ReduceOp op, bool empty_axes, ReduceStat
   state->quant.multiplier = m;
   state->quant.input_zero_point = qi.zero_point;
   state->quant.output_zero_point = qo.zero_point;
-  state->sums.assign(static_cast<size_t>(state->geometry.output_count), 0);
+  EDGEML_RETURN_IF_ERROR(ctx.RequestScratch(
+      static_cast<size_t>(state->geometry.output_count) * sizeof(int32_t), &state->sums_id));
   if (op == ReduceOp::kSum && input.type != DataType::kUInt8) {
     // LiteRT's reference SUM is broken for these types (it reads the data
     // as uint8); follow its optimized kernel instead.

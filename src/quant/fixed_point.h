@@ -81,7 +81,11 @@ inline int32_t MultiplyByQuantizedMultiplier(int64_t x, Multiplier m) {
   const int32_t reduced =
       m.mantissa < 0x7FFF0000 ? ((m.mantissa + (1 << 15)) >> 16) : 0x7FFF;
   const int total_shift = 15 - m.shift;
-  const int64_t rounded = x * static_cast<int64_t>(reduced) + (int64_t{1} << (total_shift - 1));
+  // Products and sums wrap (two's complement) instead of overflowing: equal
+  // to the reference wherever it is defined, and defined for crafted biases.
+  const uint64_t product = static_cast<uint64_t>(x) * static_cast<uint64_t>(int64_t{reduced});
+  const int64_t rounded =
+      static_cast<int64_t>(product + (uint64_t{1} << (total_shift - 1)));
   return static_cast<int32_t>(rounded >> total_shift);
 }
 

@@ -37,7 +37,7 @@ inline Acc AddWrap(Acc a, int64_t b) {
   if constexpr (std::is_same_v<Acc, int32_t>) {
     return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
   } else {
-    return a + b;
+    return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
   }
 }
 
