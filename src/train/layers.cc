@@ -246,14 +246,20 @@ void Conv2D::Forward(const Array& x, Array* y, bool, Rng*) {
               c_.use_bias ? params_[1]->value.data() : nullptr, y->data.data());
 }
 
-void Conv2D::Backward(const Array& x, const Array&, const Array& dy, Array* dx) {
+// The walk both convolutions' backward passes share: zeroes the kernel, bias
+// and input gradients, adds dy into the bias gradient, and calls
+// tap(g, xin, dxin, fy, fx) for every output position and every filter tap
+// that falls inside the input (g: dy's channels at that position; xin/dxin:
+// the input pixel and its gradient, dxin null when dx is not wanted).
+template <typename Tap>
+void ConvBackwardWalk(const Array& x, const Array& dy, Array* dx, const Dims& in, const Dims& out,
+                      int kh, int kw, int stride_h, int stride_w, int pad_top, int pad_left,
+                      Param* kernel, Param* bias, Tap tap) {
   const int n = Batch(x);
-  const int ih = in_[0], iw = in_[1], ic = in_[2];
-  const int oh = out_[0], ow = out_[1], oc = out_[2];
-  const int kh = c_.kernel_h, kw = c_.kernel_w;
-  Param* k = params_[0].get();
-  std::fill(k->grad.begin(), k->grad.end(), 0.f);
-  float* db = c_.use_bias ? params_[1]->grad.data() : nullptr;
+  const int ih = in[0], iw = in[1], ic = in[2];
+  const int oh = out[0], ow = out[1], oc = out[2];
+  std::fill(kernel->grad.begin(), kernel->grad.end(), 0.f);
+  float* db = bias ? bias->grad.data() : nullptr;
   if (db) std::fill(db, db + oc, 0.f);
   if (dx) dx->Zeros(x.shape);
   for (int b = 0; b < n; ++b) {
@@ -264,30 +270,39 @@ void Conv2D::Backward(const Array& x, const Array&, const Array& dy, Array* dx) 
           for (int o = 0; o < oc; ++o) db[o] += g[o];
         }
         for (int fy = 0; fy < kh; ++fy) {
-          const int iy = oy * c_.stride_h - pad_top_ + fy;
+          const int iy = oy * stride_h - pad_top + fy;
           if (iy < 0 || iy >= ih) continue;
           for (int fx = 0; fx < kw; ++fx) {
-            const int ix = ox * c_.stride_w - pad_left_ + fx;
+            const int ix = ox * stride_w - pad_left + fx;
             if (ix < 0 || ix >= iw) continue;
             const int64_t in_off = ((int64_t{b} * ih + iy) * iw + ix) * ic;
-            const float* xin = x.data.data() + in_off;
-            float* dxin = dx ? dx->data.data() + in_off : nullptr;
-            for (int o = 0; o < oc; ++o) {
-              const float go = g[o];
-              if (go == 0.f) continue;
-              const int64_t w_off = ((int64_t{o} * kh + fy) * kw + fx) * ic;
-              float* dw = k->grad.data() + w_off;
-              for (int c = 0; c < ic; ++c) dw[c] += go * xin[c];
-              if (dxin) {
-                const float* w = k->value.data() + w_off;
-                for (int c = 0; c < ic; ++c) dxin[c] += go * w[c];
-              }
-            }
+            tap(g, x.data.data() + in_off, dx ? dx->data.data() + in_off : nullptr, fy, fx);
           }
         }
       }
     }
   }
+}
+
+void Conv2D::Backward(const Array& x, const Array&, const Array& dy, Array* dx) {
+  const int ic = in_[2], oc = out_[2];
+  const int kh = c_.kernel_h, kw = c_.kernel_w;
+  Param* k = params_[0].get();
+  ConvBackwardWalk(x, dy, dx, in_, out_, kh, kw, c_.stride_h, c_.stride_w, pad_top_, pad_left_, k,
+                   c_.use_bias ? params_[1].get() : nullptr,
+                   [&](const float* g, const float* xin, float* dxin, int fy, int fx) {
+                     for (int o = 0; o < oc; ++o) {
+                       const float go = g[o];
+                       if (go == 0.f) continue;
+                       const int64_t w_off = ((int64_t{o} * kh + fy) * kw + fx) * ic;
+                       float* dw = k->grad.data() + w_off;
+                       for (int c = 0; c < ic; ++c) dw[c] += go * xin[c];
+                       if (dxin) {
+                         const float* w = k->value.data() + w_off;
+                         for (int c = 0; c < ic; ++c) dxin[c] += go * w[c];
+                       }
+                     }
+                   });
 }
 
 // --- DepthwiseConv2D ---------------------------------------------------
@@ -332,46 +347,23 @@ void DepthwiseConv2D::Forward(const Array& x, Array* y, bool, Rng*) {
 }
 
 void DepthwiseConv2D::Backward(const Array& x, const Array&, const Array& dy, Array* dx) {
-  const int n = Batch(x);
-  const int ih = in_[0], iw = in_[1], ic = in_[2];
-  const int oh = out_[0], ow = out_[1], oc = out_[2];
-  const int kh = c_.kernel_h, kw = c_.kernel_w, m = c_.depth_multiplier;
+  const int ic = in_[2], oc = out_[2];
+  const int kw = c_.kernel_w, m = c_.depth_multiplier;
   Param* k = params_[0].get();
-  std::fill(k->grad.begin(), k->grad.end(), 0.f);
-  float* db = c_.use_bias ? params_[1]->grad.data() : nullptr;
-  if (db) std::fill(db, db + oc, 0.f);
-  if (dx) dx->Zeros(x.shape);
-  for (int b = 0; b < n; ++b) {
-    for (int oy = 0; oy < oh; ++oy) {
-      for (int ox = 0; ox < ow; ++ox) {
-        const float* g = dy.data.data() + ((int64_t{b} * oh + oy) * ow + ox) * oc;
-        if (db) {
-          for (int o = 0; o < oc; ++o) db[o] += g[o];
-        }
-        for (int fy = 0; fy < kh; ++fy) {
-          const int iy = oy * c_.stride_h - pad_top_ + fy;
-          if (iy < 0 || iy >= ih) continue;
-          for (int fx = 0; fx < kw; ++fx) {
-            const int ix = ox * c_.stride_w - pad_left_ + fx;
-            if (ix < 0 || ix >= iw) continue;
-            const int64_t in_off = ((int64_t{b} * ih + iy) * iw + ix) * ic;
-            const float* xin = x.data.data() + in_off;
-            float* dxin = dx ? dx->data.data() + in_off : nullptr;
-            const int64_t w_off = (int64_t{fy} * kw + fx) * oc;
-            float* dw = k->grad.data() + w_off;
-            const float* w = k->value.data() + w_off;
-            for (int c = 0; c < ic; ++c) {
-              for (int j = 0; j < m; ++j) {
-                const int o = c * m + j;
-                dw[o] += g[o] * xin[c];
-                if (dxin) dxin[c] += g[o] * w[o];
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  ConvBackwardWalk(x, dy, dx, in_, out_, c_.kernel_h, kw, c_.stride_h, c_.stride_w, pad_top_,
+                   pad_left_, k, c_.use_bias ? params_[1].get() : nullptr,
+                   [&](const float* g, const float* xin, float* dxin, int fy, int fx) {
+                     const int64_t w_off = (int64_t{fy} * kw + fx) * oc;
+                     float* dw = k->grad.data() + w_off;
+                     const float* w = k->value.data() + w_off;
+                     for (int c = 0; c < ic; ++c) {
+                       for (int j = 0; j < m; ++j) {
+                         const int o = c * m + j;
+                         dw[o] += g[o] * xin[c];
+                         if (dxin) dxin[c] += g[o] * w[o];
+                       }
+                     }
+                   });
 }
 
 // --- Pooling -----------------------------------------------------------
