@@ -61,7 +61,7 @@ if [[ "${EDGEML_TEST_SANITIZERS:-0}" != 0 ]]; then scripts/test_sanitizers.sh; f
 if [[ "$FUZZ_SECONDS" != 0 ]]; then
   if ! scripts/fuzz.sh "$FUZZ_SECONDS" model_fuzzer; then
     echo "model_fuzzer: FINDINGS (report-only; see above and docs/hardening.md)" >&2
-    [[ "${FUZZ_STRICT:-0}" != 0 ]] && exit 1
+    if [[ "${FUZZ_STRICT:-0}" != 0 ]]; then exit 1; fi
   fi
   scripts/fuzz.sh "$FUZZ_SECONDS" npy_fuzzer
 fi
